@@ -1,0 +1,154 @@
+"""The `clean` command: a thin shell over the library."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from .config import DEFAULT_MAX_BYTES, DEFAULT_THRESHOLD, KINDS, Config
+from .errors import CleanerError
+from .types import CATEGORIES
+
+
+class DefaultGroup(click.Group):
+    """`clean INPUT...` runs the `run` command; `clean train`, `clean eval` are subcommands."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cleaner")
+def main() -> None:
+    """Clean scraped articles and report every block removed.
+
+    \b
+    clean INPUT... -o OUT     clean files and folders (same as `clean run`)
+    clean - < page.html       clean standard input to standard output
+    clean train / clean eval  rebuild or measure the model
+    """
+
+
+def _config(threshold: float, keep: tuple[str, ...], model: Path | None, kind: str, max_bytes: int) -> Config:
+    try:
+        return Config(threshold=threshold, keep=frozenset(keep), model_path=model, kind=kind, max_bytes=max_bytes)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Output folder (mirrors the input tree).")
+@click.option("--keep", multiple=True, type=click.Choice(CATEGORIES), help="Never remove this category (repeatable).")
+@click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True,
+              help="Junk score from which a block is removed.")
+@click.option("--jobs", "-j", type=int, default=0, help="Worker processes (default: all cores).")
+@click.option("--kind", type=click.Choice(KINDS), default="auto", show_default=True, help="Input kind.")
+@click.option("--model", type=click.Path(path_type=Path), help="Model file (default: the shipped model).")
+@click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger inputs.")
+@click.option("--report", type=click.Path(path_type=Path), help="With `-`: write the JSON report of the document here.")
+@click.option("--resume", is_flag=True, help="Skip inputs whose outputs are already written.")
+@click.option("--follow-links", is_flag=True, help="Follow symbolic links out of input folders.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
+def run(inputs: tuple[str, ...], output: Path | None, keep: tuple[str, ...], threshold: float, jobs: int,
+        kind: str, model: Path | None, max_bytes: int, report: Path | None, resume: bool,
+        follow_links: bool, quiet: bool) -> None:
+    """Clean INPUT files and folders (.txt, .html, .htm, gzipped too, .jsonl) into -o OUT; `-` is stdin."""
+    from . import run as runner
+
+    config = _config(threshold, keep, model, kind, max_bytes)
+    files = [i for i in inputs if i != "-"]
+    if files and output is None:
+        raise click.UsageError("give an output folder with -o when cleaning files or folders")
+    if "-" in inputs and files:
+        raise click.UsageError("`-` (standard input) cannot be mixed with files")
+    jobs = jobs or os.cpu_count() or 1
+    result = runner.Report()
+    try:
+        if files:
+            assert output is not None
+            runner.check_output(files, output)
+            events = runner.file_events(files, output, config=config, resume=resume,
+                                        follow_links=follow_links, report=result)
+        else:
+            events = runner.stdin_events(sys.stdin.buffer, sys.stdout, report_path=report)
+        with tqdm(unit=" docs", file=sys.stderr, disable=quiet or not sys.stderr.isatty()) as bar:
+            runner.run(events, config=config, jobs=jobs, report=result, progress=bar.update,
+                       warn=lambda message: tqdm.write(f"error: {message}", file=sys.stderr))
+    except CleanerError as error:
+        raise click.ClickException(str(error)) from error
+    if not quiet:
+        click.echo(result.summary(), err=True)
+    sys.exit(result.return_code)
+
+
+@main.command()
+@click.option("--corpus", type=click.Path(path_type=Path, file_okay=False), default=Path("corpus"),
+              show_default=True, help="The corpus folder (junk templates, own articles, labelled docs).")
+@click.option("--data", type=click.Path(path_type=Path, file_okay=False), default=Path("../shared/data"),
+              show_default=True, help="Public data folder (bbc/, scrapinghub/).")
+@click.option("--seeds", type=click.Path(path_type=Path, file_okay=False), default=Path("../shared/seeds"),
+              show_default=True, help="A folder with expected.json to report on (not trained on).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("models/default.skops"),
+              show_default=True, help="Model file to write (its card is written beside it).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the generator.")
+def train(corpus: Path, data: Path, seeds: Path, output: Path, seed: int) -> None:
+    """Rebuild the model from the corpus and the public data, deterministically."""
+    from . import model as model_io
+    from .train import train as fit_and_measure
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    if not corpus.is_dir():
+        raise click.UsageError(f"corpus folder {corpus} not found")
+    try:
+        model, results = fit_and_measure(corpus, data, seed=seed, seeds=seeds if seeds.is_dir() else None)
+    except CleanerError as error:
+        raise click.ClickException(str(error)) from error
+    model_io.save(model, output)
+    click.echo(json.dumps(results, indent=1))
+    click.echo(f"wrote {output} and {model_io.card_path(output).name}", err=True)
+
+
+@main.command(name="eval")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--model", type=click.Path(path_type=Path), help="Model file (default: the shipped model).")
+@click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
+def evaluate(paths: tuple[Path, ...], model: Path | None, threshold: float, as_json: bool) -> None:
+    """Measure the model on labelled documents (corpus JSONL, or a folder with expected.json)."""
+    from .pipeline import Cleaner
+    from .train import metrics, predict_labels, read_labelled
+
+    try:
+        cleaner = Cleaner(_config(threshold, (), model, "auto", DEFAULT_MAX_BYTES))
+        for path in paths:
+            examples = read_labelled(path)
+            result = metrics(examples, predict_labels(cleaner, examples))
+            click.echo(json.dumps({str(path): result}, indent=1) if as_json else format_metrics(str(path), result))
+    except CleanerError as error:
+        raise click.ClickException(str(error)) from error
+
+
+def format_metrics(name: str, m: dict[str, Any]) -> str:
+    """Metrics as a Markdown table."""
+    lines = [
+        f"## {name}: {m['documents']} documents, {m['blocks']} blocks ({m['junk_blocks']} junk)",
+        "",
+        f"junk lines: precision {m['junk_precision']:.4f}, recall {m['junk_recall']:.4f}, F1 {m['junk_f1']:.4f}",
+        f"article-line retention {m['article_retention']:.4f}; documents cleaned perfectly {m['perfect_documents']:.4f}",
+        "",
+        "| category | precision | recall | F1 | support |",
+        "|---|---|---|---|---|",
+    ]
+    for category, c in m["categories"].items():
+        lines.append(f"| {category} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,318 @@
+"""Labelled documents: the corpus format, the public data readers and the training-document generator.
+
+A labelled document is JSON: ``{"id": ..., "kind": "text", "separator": "\\n\\n",
+"blocks": [{"text": ..., "label": ...}, ...]}``. It is rendered to text and cut by the very
+segmenter `clean` uses, so training sees blocks exactly as serving does.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import random
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import CorpusError
+from .segment import segment_parts, segment_text
+from .types import ARTICLE, CATEGORIES, LABELS, Document
+
+#: Label of junk whose category is not known (real junk lines of scraped pages).
+JUNK = "junk"
+#: Share of articles and of templates held out for evaluation.
+HELDOUT_SHARE = 0.2
+#: Share of generated documents that stay clean.
+CLEAN_SHARE = 0.2
+#: How often each category is drawn, in CATEGORIES order.
+_WEIGHTS = (3, 2, 2, 2, 2, 3, 2)
+_SLOT = re.compile(r"\{(\w+)\}")
+_NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    """A document with one label per block, and the group it belongs to for splitting."""
+
+    id: str
+    doc: Document
+    labels: tuple[str, ...]
+    group: str
+
+
+def heldout(key: str) -> bool:
+    """Stable split by hash: True for the held-out share of keys."""
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return int.from_bytes(digest[:4], "big") / 2**32 < HELDOUT_SHARE
+
+
+# --- the corpus format ---------------------------------------------------------------------
+
+
+def example_from_record(record: dict[str, Any], *, where: str) -> Example:
+    """Build an Example from a corpus record, checking it; errors name `where`."""
+    if not isinstance(record, dict) or not isinstance(record.get("blocks"), list):
+        raise CorpusError(f"{where}: expected an object with a 'blocks' list")
+    texts, labels = [], []
+    for k, block in enumerate(record["blocks"]):
+        if not isinstance(block, dict) or not isinstance(block.get("text"), str):
+            raise CorpusError(f"{where}: block {k} needs a 'text' string")
+        label = block.get("label")
+        if label not in LABELS and label != JUNK:
+            raise CorpusError(f"{where}: block {k} has label {label!r}; known: {', '.join(LABELS)}, {JUNK}")
+        if "\n" in block["text"].strip() or not block["text"].strip():
+            raise CorpusError(f"{where}: block {k} must be one non-blank line")
+        texts.append(block["text"])
+        labels.append(label)
+    doc_id = str(record.get("id", where))
+    kind = record.get("kind", "text")
+    if kind == "html":
+        doc = segment_parts([(t, "p") for t in texts], metadata={})
+    else:
+        doc = segment_text(str(record.get("separator", "\n\n")).join(texts))
+    if len(doc.blocks) != len(labels):
+        raise CorpusError(f"{where}: {len(labels)} blocks became {len(doc.blocks)} after segmenting")
+    return Example(doc_id, doc, tuple(labels), str(record.get("group", doc_id)))
+
+
+def example_to_record(example: Example) -> dict[str, Any]:
+    return {
+        "id": example.id,
+        "group": example.group,
+        "kind": example.doc.kind,
+        "separator": example.doc.separator,
+        "blocks": [{"text": b.text, "label": l} for b, l in zip(example.doc.blocks, example.labels)],
+    }
+
+
+def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed object) of a JSONL file, gzipped or not; bad lines raise CorpusError."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.strip():
+                continue
+            try:
+                yield number, json.loads(line)
+            except json.JSONDecodeError as error:
+                raise CorpusError(f"{path}:{number}: not JSON: {error.msg}") from error
+
+
+def read_examples(path: Path) -> list[Example]:
+    """Labelled documents from a corpus-format JSONL file."""
+    return [example_from_record(r, where=f"{path}:{n}") for n, r in read_jsonl(path)]
+
+
+# --- public data ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    id: str
+    topic: str
+    lang: str
+    title: str
+    paragraphs: tuple[str, ...]
+
+
+def bbc_articles(root: Path) -> list[Article]:
+    """The BBC articles: title on the first line, paragraphs after."""
+    articles = []
+    for path in sorted(root.glob("*/*.txt")):
+        lines = [l.strip() for l in path.read_text(encoding="utf-8", errors="replace").splitlines() if l.strip()]
+        if len(lines) >= 3:
+            articles.append(Article(f"bbc/{path.parent.name}/{path.stem}", path.parent.name, "en", lines[0], tuple(lines[1:])))
+    return articles
+
+
+def own_articles(corpus: Path) -> list[Article]:
+    """Our own short articles in corpus/articles/<lang>.jsonl."""
+    articles = []
+    for path in sorted((corpus / "articles").glob("*.jsonl")):
+        for number, r in read_jsonl(path):
+            try:
+                paragraphs = tuple(p.strip() for p in r["paragraphs"] if p.strip())
+                articles.append(Article(str(r["id"]), "own", str(r.get("lang", "en")), r["title"].strip(), paragraphs))
+            except (KeyError, TypeError, AttributeError) as error:
+                raise CorpusError(f"{path}:{number}: an article needs 'id', 'title' and 'paragraphs'") from error
+    return articles
+
+
+def scrapinghub_pages(root: Path, *, split: str, source: str = "traf_recall") -> list[Example]:
+    """Pages of the scrapinghub benchmark as labelled documents (junk of unknown category)."""
+    pages: dict[str, list[tuple[int, str, str]]] = {}
+    for _, r in read_jsonl(root / "lines.jsonl.gz"):
+        if r["split"] == split and r["source"] == source:
+            pages.setdefault(r["page_id"], []).append((r["position"], r["text"], r["label"]))
+    examples = []
+    for page_id in sorted(pages):
+        rows = sorted(pages[page_id])
+        texts = [" ".join(t.split()) for _, t, _ in rows]
+        keep = [i for i, t in enumerate(texts) if t]
+        doc = segment_parts([(texts[i], "p") for i in keep], metadata={})
+        labels = tuple(ARTICLE if rows[i][2] == "article" else JUNK for i in keep)
+        if len(doc.blocks) == len(labels):
+            examples.append(Example(f"scrapinghub/{page_id}", doc, labels, f"scrapinghub/{page_id}"))
+    return examples
+
+
+def scrapinghub_junk_runs(root: Path, *, split: str) -> list[list[str]]:
+    """Runs of consecutive junk lines from the full text of the pages: real page junk."""
+    runs: list[list[str]] = []
+    current: list[str] = []
+    last_page = None
+    for _, r in read_jsonl(root / "lines.jsonl.gz"):
+        if r["split"] != split or r["source"] != "fulltext":
+            continue
+        text = " ".join(r["text"].split())
+        if r["page_id"] != last_page or r["label"] != "junk" or not text:
+            if current:
+                runs.append(current)
+            current = []
+            last_page = r["page_id"]
+            if r["label"] != "junk" or not text:
+                continue
+        if len(current) < 6:
+            current.append(text)
+    if current:
+        runs.append(current)
+    return runs
+
+
+# --- junk templates ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    id: str
+    category: str
+    lang: str
+    lines: tuple[str, ...]
+
+
+def read_templates(corpus: Path) -> list[Template]:
+    """Junk templates of corpus/junk/*.jsonl."""
+    templates = []
+    for path in sorted((corpus / "junk").glob("*.jsonl")):
+        for number, r in read_jsonl(path):
+            where = f"{path}:{number}"
+            if r.get("category") not in CATEGORIES:
+                raise CorpusError(f"{where}: category {r.get('category')!r} is not one of {', '.join(CATEGORIES)}")
+            lines = r.get("lines")
+            if not isinstance(lines, list) or not lines or not all(isinstance(l, str) and l.strip() for l in lines):
+                raise CorpusError(f"{where}: 'lines' must be a list of non-blank strings")
+            templates.append(Template(str(r["id"]), r["category"], str(r.get("lang", "en")), tuple(lines)))
+    if not templates:
+        raise CorpusError(f"{corpus / 'junk'}: no junk templates found")
+    return templates
+
+
+def read_slots(corpus: Path) -> dict[str, list[str]]:
+    path = corpus / "slots.json"
+    try:
+        slots = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CorpusError(f"{path}: {error}") from error
+    return {k: list(v) for k, v in slots.items()}
+
+
+# --- the generator -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Sources:
+    """What the generator composes documents from."""
+
+    articles: list[Article]
+    templates: list[Template]
+    slots: dict[str, list[str]]
+    junk_runs: list[list[str]]
+
+
+class Generator:
+    """Composes labelled documents: a clean article with junk inserted at varied places."""
+
+    def __init__(self, sources: Sources, *, seed: int) -> None:
+        self.sources = sources
+        self.rng = random.Random(seed)
+        self.by_category: dict[tuple[str, str], list[Template]] = {}
+        for t in sources.templates:
+            self.by_category.setdefault((t.category, t.lang), []).append(t)
+        self.headlines = [a.title for a in sources.articles if a.lang == "en"]
+
+    def documents(self, articles: Iterable[Article], *, per_article: int) -> Iterator[Example]:
+        for article in articles:
+            for k in range(per_article):
+                yield self.compose(article, f"{article.id}#{k}")
+
+    def compose(self, article: Article, doc_id: str) -> Example:
+        rng = self.rng
+        blocks: list[tuple[str, str]] = [(article.title, ARTICLE)] + [(p, ARTICLE) for p in article.paragraphs]
+        if rng.random() >= CLEAN_SHARE:
+            for _ in range(rng.choice((1, 1, 2, 2, 3, 3, 4, 5))):
+                junk = self.junk_block(article)
+                position = self.position(len(blocks))
+                blocks[position:position] = junk
+        separator = "\n\n" if rng.random() < 0.6 else "\n"
+        record = {"id": doc_id, "group": article.id, "separator": separator,
+                  "blocks": [{"text": t, "label": l} for t, l in blocks]}
+        return example_from_record(record, where=doc_id)
+
+    def position(self, n: int) -> int:
+        """Top (after the title or before it), middle (a paragraph break) or end."""
+        roll = self.rng.random()
+        if roll < 0.08:
+            return self.rng.choice((0, 1, 1))
+        if roll < 0.6:
+            return self.rng.randint(1, max(1, n - 1))
+        return n
+
+    def junk_block(self, article: Article) -> list[tuple[str, str]]:
+        rng = self.rng
+        roll = rng.random()
+        if roll < 0.12 and self.sources.junk_runs:
+            return [(line, JUNK) for line in rng.choice(self.sources.junk_runs)]
+        if roll < 0.22:
+            return self.other_story(article)
+        lang = article.lang if rng.random() < 0.85 else "en"
+        available = [(c, w) for c, w in zip(CATEGORIES, _WEIGHTS) if (c, lang) in self.by_category]
+        if not available:
+            lang = "en"
+            available = [(c, w) for c, w in zip(CATEGORIES, _WEIGHTS) if (c, lang) in self.by_category]
+        category = rng.choices([c for c, _ in available], weights=[w for _, w in available])[0]
+        template = rng.choice(self.by_category[(category, lang)])
+        return [(self.fill(line, article), category) for line in template.lines]
+
+    def other_story(self, article: Article) -> list[tuple[str, str]]:
+        """A paragraph or two of another story, sometimes under a "More from" header."""
+        rng = self.rng
+        others = [a for a in self.sources.articles if a.topic != article.topic and a.lang == article.lang]
+        other = rng.choice(others or self.sources.articles)
+        start = rng.randrange(len(other.paragraphs))
+        story = [(p, "offtopic") for p in other.paragraphs[start : start + rng.choice((1, 1, 2))]]
+        if rng.random() < 0.3:
+            story.insert(0, (other.title, "offtopic"))
+        if rng.random() < 0.3 and self.by_category.get(("related", "en")):
+            header = rng.choice(self.by_category[("related", "en")]).lines[0]
+            story.insert(0, (self.fill(header, article), "related"))
+        return story
+
+    def fill(self, line: str, article: Article) -> str:
+        """Fill a template's {slots}; names sometimes come from the host article itself."""
+        rng = self.rng
+
+        def value(match: re.Match[str]) -> str:
+            slot = match.group(1)
+            if slot == "headline" and self.headlines:
+                return rng.choice(self.headlines)
+            if slot in ("person", "place") and rng.random() < 0.5:
+                names = _NAME.findall(" ".join(article.paragraphs[:4]))
+                if names:
+                    return rng.choice(names)
+            choices = self.sources.slots.get(slot)
+            return rng.choice(choices) if choices else match.group(0)
+
+        return _SLOT.sub(value, line)

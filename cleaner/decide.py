@@ -1,0 +1,62 @@
+"""Decide per block (model and rules combined), then revise with the neighbours."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .rules import first_match
+from .types import ARTICLE, CATEGORIES, Block, Verdict
+
+#: A rule's verdict is certain.
+RULE_SCORE = 1.0
+#: A bullet or short line next to removed blocks goes with them from this score on.
+NEIGHBOUR_MIN_SCORE = 0.25
+#: Lines of at most this many words count as short for the neighbour revision.
+SHORT_WORDS = 8
+
+
+def decide(
+    blocks: tuple[Block, ...], junk: np.ndarray, categories: np.ndarray, *, threshold: float
+) -> tuple[Verdict, ...]:
+    """First phase: each block on its own, a rule's verdict over the model's.
+
+    A bullet or short line takes its category with its junk neighbours' in view: the model
+    cannot tell what "• Works on mobile" sells, its pitch can.
+    """
+    weighted = categories * junk[:, None]
+    verdicts = []
+    for i, (block, score, cats) in enumerate(zip(blocks, junk, categories)):
+        if block.tag == "li" or len(block.text.split()) <= SHORT_WORDS:
+            cats = cats + 0.5 * (weighted[i - 1] if i else 0) + 0.5 * (weighted[i + 1] if i + 1 < len(blocks) else 0)
+        hit = first_match(block.text)
+        if hit:
+            name, category = hit
+            verdicts.append(Verdict(category, RULE_SCORE, f"rule:{name}"))
+        elif score >= threshold:
+            category = CATEGORIES[int(np.argmax(cats))]
+            verdicts.append(Verdict(category, float(score), f"model:{category}"))
+        else:
+            verdicts.append(Verdict(ARTICLE, float(score), "model:article"))
+    return tuple(verdicts)
+
+
+def revise(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
+    """Second phase: bullets and short lines sandwiched by or hanging on junk go with it.
+
+    The Netflix pitch is a header, a sentence, bullets and a button: the model may be sure of
+    the header and the sentence only. A kept bullet or short line whose neighbour is removed,
+    and whose own score is not low, takes that neighbour's category.
+    """
+    out = list(verdicts)
+    for _ in range(2):  # a run of bullets is reached from both ends in two sweeps
+        for i, (block, verdict) in enumerate(zip(blocks, out)):
+            if verdict.is_junk or verdict.score < NEIGHBOUR_MIN_SCORE:
+                continue
+            if block.tag != "li" and len(block.text.split()) > SHORT_WORDS:
+                continue
+            neighbours = [out[j] for j in (i - 1, i + 1) if 0 <= j < len(out) and out[j].is_junk]
+            if not neighbours:
+                continue
+            category = max(neighbours, key=lambda v: v.score).label
+            out[i] = Verdict(category, verdict.score, f"context:{category}")
+    return tuple(out)

@@ -1,0 +1,181 @@
+"""The block classifier: two passes of scikit-learn estimators, stored as a skops file with its card.
+
+Pass one scores every block alone (hashed words beside shape, position and coherence
+features); pass two revises each score with the neighbours' first-pass scores. Loading
+never runs code from the file: the SHA-256 in the card is checked first, then skops loads
+only the types listed in TRUSTED_TYPES.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+import skops.io as sio
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+
+from .errors import ModelError
+from .features import FEATURE_VERSION, context_features, document_features, stack
+from .types import CATEGORIES, Document
+
+#: The only types a model file may contain besides skops' own defaults.
+TRUSTED_TYPES: tuple[str, ...] = (
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.ensemble._hist_gradient_boosting.gradient_boosting.HistGradientBoostingClassifier",
+    "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+    "sklearn._loss.loss.HalfBinomialLoss",
+    "sklearn._loss.link.LogitLink",
+    "sklearn._loss.link.Interval",
+    "sklearn._loss._loss.CyHalfBinomialLoss",
+    "collections.OrderedDict",
+    "numpy.ndarray",
+    "numpy.dtype",
+    "numpy.float64",
+    "numpy.int64",
+    "numpy.uint8",
+    "builtins.slice",
+)
+#: Where the shipped model lives, in the wheel and in a source checkout.
+MODEL_NAME = "default.skops"
+_PACKAGED = Path(__file__).resolve().parent / "models"
+_SOURCE = Path(__file__).resolve().parent.parent / "models"
+
+
+def default_model_path() -> Path:
+    """The shipped model: inside the installed package, else in the source tree's models/."""
+    packaged = _PACKAGED / MODEL_NAME
+    return packaged if packaged.exists() else _SOURCE / MODEL_NAME
+
+
+def card_path(model: Path) -> Path:
+    """The model card beside a model file: default.skops → default.card.json."""
+    return model.with_name(model.stem + ".card.json")
+
+
+@dataclass(frozen=True)
+class Model:
+    """The fitted estimators of both passes and the card that describes them."""
+
+    junk: LogisticRegression
+    category: LogisticRegression
+    context: HistGradientBoostingClassifier
+    card: dict[str, Any] = field(default_factory=dict)
+
+    def score(self, docs: Sequence[Document]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per document: the junk score of each block and its category probabilities."""
+        feats = [document_features(d) for d in docs]
+        sizes = [len(d.blocks) for d in docs]
+        if not sum(sizes):
+            return [(np.zeros(0), np.zeros((0, len(CATEGORIES)))) for _ in docs]
+        first = stack([f[0] for f in feats], [f[1] for f in feats])
+        junk = self.junk.predict_proba(first)[:, 1]
+        cats = category_proba(self.category, first)
+        second = []
+        offset = 0
+        for (_, dense, topic), n in zip(feats, sizes):
+            second.append(context_features(dense, topic, junk[offset : offset + n], cats[offset : offset + n]))
+            offset += n
+        final = self.context.predict_proba(np.vstack(second))[:, 1]
+        out = []
+        offset = 0
+        for n in sizes:
+            out.append((final[offset : offset + n], cats[offset : offset + n]))
+            offset += n
+        return out
+
+
+def category_proba(model: LogisticRegression, x: sp.csr_matrix) -> np.ndarray:
+    """Category probabilities with columns in CATEGORIES order."""
+    proba = model.predict_proba(x)
+    out = np.zeros((x.shape[0], len(CATEGORIES)))
+    for j, label in enumerate(model.classes_):
+        out[:, CATEGORIES.index(str(label))] = proba[:, j]
+    return out
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def save(model: Model, path: Path) -> None:
+    """Write the model file (byte-identical for identical estimators) and its card."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.BytesIO()
+    sio.dump({"junk": model.junk, "category": model.category, "context": model.context}, buffer)
+    path.write_bytes(_fixed_zip(buffer.getvalue()))
+    card = dict(model.card, sha256=sha256(path), feature_version=FEATURE_VERSION, file=path.name)
+    card_path(path).write_text(json.dumps(card, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    card_path(path).with_suffix(".md").write_text(card_markdown(card), encoding="utf-8")
+
+
+def _fixed_zip(data: bytes) -> bytes:
+    """Rewrite a zip with fixed timestamps so that the same model gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in sorted(src.namelist()):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
+
+
+def load(path: Path) -> Model:
+    """Load a model file after checking its card, its hash and the types it asks for."""
+    if not path.is_file():
+        raise ModelError(f"{path}: model file not found")
+    card_file = card_path(path)
+    if not card_file.is_file():
+        raise ModelError(f"{path}: model card {card_file.name} not found beside it; refusing an unchecked model")
+    try:
+        card = json.loads(card_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ModelError(f"{card_file}: unreadable model card: {error}") from error
+    digest = sha256(path)
+    if card.get("sha256") != digest:
+        raise ModelError(f"{path}: SHA-256 {digest} does not match its card ({card.get('sha256')}); the file was altered")
+    if card.get("feature_version") != FEATURE_VERSION:
+        raise ModelError(
+            f"{path}: trained for feature set {card.get('feature_version')}, this cleaner computes "
+            f"{FEATURE_VERSION}; retrain it with `clean train`"
+        )
+    if not zipfile.is_zipfile(path):
+        raise ModelError(f"{path}: not a skops model file (unknown format)")
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+    except Exception as error:  # skops raises many kinds on a corrupt file
+        raise ModelError(f"{path}: unreadable skops file: {error}") from error
+    refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
+    if refused:
+        raise ModelError(f"{path}: refusing to load untrusted types: {', '.join(refused)}")
+    try:
+        parts = sio.load(path, trusted=list(TRUSTED_TYPES))
+    except Exception as error:
+        raise ModelError(f"{path}: could not load the model: {error}") from error
+    if not isinstance(parts, dict) or set(parts) != {"junk", "category", "context"}:
+        raise ModelError(f"{path}: not a cleaner model (expected junk, category and context estimators)")
+    return Model(parts["junk"], parts["category"], parts["context"], card)
+
+
+def card_markdown(card: dict[str, Any]) -> str:
+    """A short human rendering of the model card."""
+    lines = [f"# Model card: {card.get('file', 'model')}", ""]
+    for key in ("created_by", "sklearn", "skops", "feature_version", "corpus_digest", "sha256", "threshold"):
+        if key in card:
+            lines.append(f"- **{key}**: `{card[key]}`")
+    if card.get("training_data"):
+        lines += ["", "## Training data", ""]
+        lines += [f"- {name}: {value}" for name, value in card["training_data"].items()]
+    for split, metrics in card.get("metrics", {}).items():
+        lines += ["", f"## Held-out metrics: {split}", "", "| metric | value |", "|---|---|"]
+        lines += [f"| {k} | {v} |" for k, v in metrics.items() if not isinstance(v, dict)]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,95 @@
+"""The whole path: read → extract → segment → score → decide → emit."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+from itertools import islice
+from typing import Any
+
+from . import model as model_io
+from .config import Config
+from .decide import decide, revise
+from .emit import emit
+from .errors import InputError
+from .extract import extract_html
+from .read import looks_like_html, to_text
+from .segment import segment_parts, segment_text
+from .types import CleanResult, Document
+
+#: Documents scored together in one call of the model (amortises its fixed cost).
+BATCH_SIZE = 64
+
+
+def prepare(content: str | bytes, *, config: Config) -> Document:
+    """Read, extract (HTML only) and segment one input."""
+    if isinstance(content, bytes) and len(content) > config.max_bytes:
+        raise InputError(f"input of {len(content):,} bytes is over the limit of {config.max_bytes:,} (see --max-bytes)")
+    text = to_text(content)
+    if len(text) > config.max_bytes:
+        raise InputError(f"input of {len(text):,} characters is over the limit of {config.max_bytes:,} (see --max-bytes)")
+    kind = config.kind if config.kind != "auto" else ("html" if looks_like_html(text) else "text")
+    if kind == "html":
+        parts, metadata = extract_html(text)
+        return segment_parts(parts, metadata=metadata)
+    return segment_text(text)
+
+
+class Cleaner:
+    """Cleans many documents with one loaded model.
+
+    >>> cleaner = Cleaner(Config(threshold=0.6))          # doctest: +SKIP
+    >>> cleaner.clean("Title\\n\\nLeave a Reply").text     # doctest: +SKIP
+    'Title'
+    """
+
+    def __init__(self, config: Config | None = None, *, model: model_io.Model | None = None) -> None:
+        self.config = config or Config()
+        self.model = model or model_io.load(self.config.model_path or model_io.default_model_path())
+
+    def clean(self, content: str | bytes) -> CleanResult:
+        """Clean one document (str or bytes, HTML or plain text)."""
+        return self.clean_documents([prepare(content, config=self.config)])[0]
+
+    def clean_many(self, contents: Iterable[str | bytes]) -> Iterator[CleanResult]:
+        """Clean documents in batches, yielding results in input order.
+
+        Raises InputError on the first input that cannot be read; to go on past bad
+        inputs, `prepare` each one yourself and pass the documents to `clean_documents`.
+        """
+        items = iter(contents)
+        while batch := list(islice(items, BATCH_SIZE)):
+            yield from self.clean_documents([prepare(c, config=self.config) for c in batch])
+
+    def clean_documents(self, docs: list[Document]) -> list[CleanResult]:
+        """Score prepared documents in one model call and decide each of them."""
+        results = []
+        for doc, (junk, categories) in zip(docs, self.model.score(docs)):
+            verdicts = revise(doc.blocks, decide(doc.blocks, junk, categories, threshold=self.config.threshold))
+            results.append(emit(doc, verdicts, keep=self.config.keep))
+        return results
+
+
+@lru_cache(maxsize=4)
+def _cleaner(config: Config) -> Cleaner:
+    return Cleaner(config)
+
+
+def clean(content: str | bytes, *, config: Config | None = None, **options: Any) -> CleanResult:
+    """Clean one scraped article and report what was removed.
+
+    Args:
+        content: the article, as HTML or plain text, str or bytes.
+        config: the options; or give them as keywords (threshold=, keep=, kind=, model_path=).
+
+    Returns:
+        A CleanResult: `.text` is the clean text, `.removed` the removed blocks,
+        `.to_dict()` the JSON report.
+
+    The model is loaded once per distinct config and kept for later calls.
+    """
+    if config is None:
+        config = Config(**options)
+    elif options:
+        raise TypeError("give either config= or option keywords, not both")
+    return _cleaner(config).clean(content)

@@ -1,0 +1,382 @@
+"""Clean files, folders and streams: find inputs, clean them in parallel, write outputs atomically."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import sys
+from collections import Counter, deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from .config import Config
+from .errors import CleanerError, InputError
+from .pipeline import Cleaner, prepare
+
+#: Suffixes read as one document each, and as one JSON record a line.
+DOCUMENT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".txt.gz", ".html.gz", ".htm.gz")
+JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+#: Documents sent to a worker at once, and batches in flight per worker.
+CHUNK = 32
+IN_FLIGHT = 4
+
+
+@dataclass
+class Report:
+    """What a run did; `return_code` decides the exit status."""
+
+    documents: int = 0
+    removed: Counter[str] = field(default_factory=Counter)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    skipped: int = 0
+
+    def done(self, report: dict[str, Any]) -> None:
+        self.documents += 1
+        self.removed.update(report["removed_by_category"])
+
+    def failed(self, name: str, reason: str) -> None:
+        self.failures.append((name, reason))
+
+    @property
+    def return_code(self) -> int:
+        return 1 if self.failures else 0
+
+    def summary(self) -> str:
+        removed = ", ".join(f"{k} {v}" for k, v in sorted(self.removed.items())) or "none"
+        line = f"{self.documents} documents cleaned; blocks removed: {removed}; {len(self.failures)} failed"
+        return line + (f"; {self.skipped} already done (--resume)" if self.skipped else "")
+
+
+# --- events: what flows from the inputs to the writer, in input order ----------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """One document to clean; its sink is where the result goes."""
+
+    sink: "Sink"
+    name: str
+    content: bytes | str
+    record: dict[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    sink: "Sink | None"
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Close:
+    sink: "Sink"
+
+
+Event = Doc | Failure | Close
+
+
+class Sink:
+    """Where results go: a .txt and .json pair, a JSONL file, or a stream."""
+
+    def __init__(self, name: str, *, text_path: Path | None = None, jsonl_path: Path | None = None,
+                 stream: IO[str] | None = None, report_path: Path | None = None) -> None:
+        self.name = name
+        self.text_path = text_path
+        self.jsonl_path = jsonl_path
+        self.stream = stream
+        self.report_path = report_path
+        self._handle: IO[str] | None = None
+        self._tmp: Path | None = None
+
+    def write(self, doc: Doc, text: str, report: dict[str, Any]) -> None:
+        if doc.record is not None:
+            record = dict(doc.record, text=text, cleaner=report)
+            self._jsonl().write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        elif self.text_path is not None:
+            atomic_write(self.text_path, text + ("\n" if text else ""))
+            atomic_write(self.text_path.with_suffix(".json"), dumps(report))
+        else:
+            assert self.stream is not None
+            self.stream.write(text + ("\n" if text else ""))
+            if self.report_path is not None:
+                atomic_write(self.report_path, dumps(report))
+
+    def _jsonl(self) -> IO[str]:
+        if self._handle is None:
+            if self.jsonl_path is None:
+                assert self.stream is not None
+                self._handle = self.stream
+            else:
+                self._tmp = temporary(self.jsonl_path)
+                self._handle = open(self._tmp, "w", encoding="utf-8")
+        return self._handle
+
+    def close(self) -> None:
+        """Finish the output: a JSONL file is renamed into place only now, complete."""
+        if self.jsonl_path is not None:
+            self._jsonl()
+            assert self._handle is not None and self._tmp is not None
+            self._handle.close()
+            os.replace(self._tmp, self.jsonl_path)
+        elif self.stream is not None:
+            self.stream.flush()
+
+    def abort(self) -> None:
+        if self._handle is not None and self._tmp is not None:
+            self._handle.close()
+            self._tmp.unlink(missing_ok=True)
+
+
+def dumps(report: dict[str, Any]) -> str:
+    return json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def temporary(path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def atomic_write(path: Path, text: str) -> None:
+    """Write a file so that it appears complete or not at all."""
+    tmp = temporary(path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+# --- finding inputs ------------------------------------------------------------------------
+
+
+def suffix_of(path: Path) -> str:
+    name = path.name.lower()
+    for suffix in DOCUMENT_SUFFIXES + JSONL_SUFFIXES:
+        if name.endswith(suffix):
+            return suffix
+    return ""
+
+
+def find_inputs(inputs: Iterable[str], *, follow_links: bool = False) -> Iterator[tuple[Path, Path] | Failure]:
+    """(file, its path relative to the output folder) for every input file, folders walked in order."""
+    for spec in inputs:
+        path = Path(spec)
+        if path.is_dir():
+            root = path.resolve()
+            for dirpath, dirnames, filenames in os.walk(path, followlinks=follow_links):
+                dirnames.sort()
+                for filename in sorted(filenames):
+                    file = Path(dirpath) / filename
+                    if not suffix_of(file):
+                        continue
+                    if file.is_symlink() and not follow_links and not file.resolve().is_relative_to(root):
+                        yield Failure(None, str(file), "symbolic link out of the input folder (use --follow-links)")
+                        continue
+                    yield file, file.relative_to(path)
+        elif path.is_file():
+            yield path, Path(path.name)
+        else:
+            yield Failure(None, spec, "no such file or folder")
+
+
+def out_stem(rel: Path) -> Path:
+    """OUT-relative path without the input suffix: a/b.html.gz → a/b."""
+    return rel.with_name(rel.name[: len(rel.name) - len(suffix_of(rel))])
+
+
+def read_bytes(path: Path, *, limit: int) -> bytes:
+    """A file's bytes, gunzipped by name, refused past `limit` bytes."""
+    try:
+        with (gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")) as handle:
+            data = handle.read(limit + 1)
+    except (OSError, EOFError) as error:
+        raise InputError(f"cannot read: {error.strerror or error}") from error
+    if len(data) > limit:
+        raise InputError(f"over the size limit of {limit:,} bytes (see --max-bytes)")
+    return data
+
+
+def jsonl_docs(lines: Iterable[str | bytes], sink: Sink, name: str) -> Iterator[Event]:
+    """One Doc per JSON line with a `text` or `html` string; a Failure, with line number, otherwise."""
+    for number, line in enumerate(lines, 1):
+        where = f"{name}:{number}"
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except (ValueError, UnicodeDecodeError) as error:
+            yield Failure(sink, where, f"malformed JSON line: {error}")
+            continue
+        if not isinstance(record, dict):
+            yield Failure(sink, where, "a JSONL record must be an object with 'text' or 'html'")
+            continue
+        content = record.get("html", record.get("text"))
+        if not isinstance(content, str):
+            yield Failure(sink, where, "record has no 'text' or 'html' string")
+            continue
+        yield Doc(sink, f"{name}:{record.get('id', number)}", content, record)
+
+
+def file_events(
+    inputs: Iterable[str], out: Path, *, config: Config, resume: bool, follow_links: bool, report: Report
+) -> Iterator[Event]:
+    """Events for every input file, in input order."""
+    seen: set[Path] = set()
+    for found in find_inputs(inputs, follow_links=follow_links):
+        if isinstance(found, Failure):
+            yield found
+            continue
+        path, rel = found
+        stem = out / out_stem(rel)
+        jsonl = suffix_of(path) in JSONL_SUFFIXES
+        target = stem.with_suffix(".jsonl") if jsonl else stem.with_suffix(".txt")
+        if target in seen:
+            yield Failure(None, str(path), f"its output {target} is already written by another input")
+            continue
+        seen.add(target)
+        if resume and target.exists() and (jsonl or target.with_suffix(".json").exists()):
+            report.skipped += 1
+            continue
+        if jsonl:
+            sink = Sink(str(path), jsonl_path=target)
+            try:
+                opener = gzip.open if path.name.lower().endswith(".gz") else open
+                with opener(path, "rb") as handle:
+                    yield from jsonl_docs(handle, sink, str(path))
+            except (OSError, EOFError) as error:
+                sink.abort()
+                yield Failure(None, str(path), f"cannot read: {getattr(error, 'strerror', None) or error}")
+                continue
+            yield Close(sink)
+        else:
+            try:
+                yield Doc(Sink(str(path), text_path=target), str(path), read_bytes(path, limit=config.max_bytes))
+            except InputError as error:
+                yield Failure(None, str(path), str(error))
+
+
+# --- cleaning in order, in parallel --------------------------------------------------------
+
+_WORKER: Cleaner | None = None
+
+
+def _init_worker(config: Config) -> None:
+    global _WORKER
+    _WORKER = Cleaner(config)
+
+
+def clean_batch(cleaner: Cleaner, contents: list[bytes | str]) -> list[tuple[str, dict[str, Any]] | str]:
+    """Clean a batch; each item is (clean text, report) or the reason it failed."""
+    out: list[Any] = [None] * len(contents)
+    docs, where = [], []
+    for k, content in enumerate(contents):
+        try:
+            docs.append(prepare(content, config=cleaner.config))
+            where.append(k)
+        except CleanerError as error:
+            out[k] = str(error)
+        except Exception as error:  # a bug must not end a long run; it is reported, not hidden
+            out[k] = f"internal error: {type(error).__name__}: {error}"
+    for k, result in zip(where, cleaner.clean_documents(docs)):
+        out[k] = (result.text, result.to_dict())
+    return out
+
+
+def _worker_batch(contents: list[bytes | str]) -> list[tuple[str, dict[str, Any]] | str]:
+    assert _WORKER is not None
+    return clean_batch(_WORKER, contents)
+
+
+def ordered_results(
+    events: Iterable[Event], *, config: Config, jobs: int
+) -> Iterator[tuple[Event, tuple[str, dict[str, Any]] | str | None]]:
+    """Each event with its result (for a Doc), in input order, with bounded memory."""
+    batches = _batches(events)
+    if jobs <= 1:
+        cleaner = Cleaner(config)
+        for batch in batches:
+            yield from _pair(batch, clean_batch(cleaner, [e.content for e in batch if isinstance(e, Doc)]))
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,)) as pool:
+        window: deque[tuple[list[Event], Future[Any]]] = deque()
+        for batch in batches:
+            window.append((batch, pool.submit(_worker_batch, [e.content for e in batch if isinstance(e, Doc)])))
+            if len(window) >= jobs * IN_FLIGHT:
+                done, future = window.popleft()
+                yield from _pair(done, future.result())
+        while window:
+            done, future = window.popleft()
+            yield from _pair(done, future.result())
+
+
+def _batches(events: Iterable[Event]) -> Iterator[list[Event]]:
+    """Groups of events holding at most CHUNK documents."""
+    batch: list[Event] = []
+    docs = 0
+    for event in events:
+        batch.append(event)
+        docs += isinstance(event, Doc)
+        if docs >= CHUNK:
+            yield batch
+            batch, docs = [], 0
+    if batch:
+        yield batch
+
+
+def _pair(batch: list[Event], results: list[Any]) -> Iterator[tuple[Event, Any]]:
+    it = iter(results)
+    for event in batch:
+        yield event, next(it) if isinstance(event, Doc) else None
+
+
+def run(
+    events: Iterable[Event], *, config: Config, jobs: int, report: Report,
+    progress: Callable[[int], None] = lambda n: None, warn: Callable[[str], None] = lambda s: None,
+) -> Report:
+    """Clean every document of `events` and write each result where its sink says."""
+    for event, result in ordered_results(events, config=config, jobs=jobs):
+        if isinstance(event, Failure):
+            report.failed(event.name, event.reason)
+            warn(f"{event.name}: {event.reason}")
+        elif isinstance(event, Close):
+            event.sink.close()
+        elif isinstance(result, str):
+            report.failed(event.name, result)
+            warn(f"{event.name}: {result}")
+        elif result is not None:
+            text, doc_report = result
+            event.sink.write(event, text, doc_report)
+            report.done(doc_report)
+            progress(1)
+    return report
+
+
+def stdin_events(stream: IO[bytes], stdout: IO[str], *, report_path: Path | None) -> Iterator[Event]:
+    """Standard input: JSONL (first non-blank character `{`) streamed, else one document."""
+    head = stream.peek(1) if hasattr(stream, "peek") else b""
+    if head.lstrip()[:1] == b"{":
+        sink = Sink("<stdin>", stream=stdout)
+        yield from jsonl_docs(stream, sink, "<stdin>")
+        yield Close(sink)
+        return
+    data = stream.read()
+    sink = Sink("<stdin>", stream=stdout, report_path=report_path)
+    yield Doc(sink, "<stdin>", data)
+    yield Close(sink)
+
+
+def check_output(inputs: Iterable[str], out: Path) -> None:
+    """Refuse an output folder inside an input folder (the run would read its own output)."""
+    resolved = out.resolve()
+    for spec in inputs:
+        path = Path(spec)
+        if spec != "-" and path.is_dir() and resolved.is_relative_to(path.resolve()):
+            raise InputError(f"the output folder {out} is inside the input folder {spec}; choose another -o")
+
+
+__all__ = ["Report", "check_output", "file_events", "run", "stdin_events"]

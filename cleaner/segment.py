@@ -1,0 +1,76 @@
+"""Cut text into blocks: one block a non-blank line, bullets marked as list items."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .types import Block, Document
+
+_LINE = re.compile(r"[^\n]*\n?")
+BULLET = re.compile(r"^\s*(?:[•·▪‣◦●○■□➤►▶→✓✔✅☑❌✗★☆»*+\-–—]|\d{1,2}[.)])\s+")
+
+
+def is_bullet(line: str) -> bool:
+    """True for a bullet or numbered list line.
+
+    >>> is_bullet("  • Works on mobile"), is_bullet("1. First"), is_bullet("-5 degrees")
+    (True, True, False)
+    """
+    return BULLET.match(line) is not None
+
+
+def segment_text(text: str) -> Document:
+    """Cut plain text into one block per non-blank line, with offsets into `text`.
+
+    >>> [b.text for b in segment_text("Title\\n\\nFirst para.\\n  • a bullet\\n").blocks]
+    ['Title', 'First para.', '• a bullet']
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    blocks: list[Block] = []
+    blank_gaps = gaps = 0
+    blank_run = False
+    pos = 0
+    for match in _LINE.finditer(text):
+        line = match.group()
+        if not line:
+            break
+        stripped = line.strip()
+        if stripped:
+            start = pos + line.index(stripped[0])
+            if blocks:
+                gaps += 1
+                blank_gaps += blank_run
+            blocks.append(
+                Block(len(blocks), stripped, start, start + len(stripped), "li" if is_bullet(line) else "p")
+            )
+            blank_run = False
+        else:
+            blank_run = True
+        pos = match.end()
+    separator = "\n\n" if gaps and blank_gaps * 2 >= gaps else "\n"
+    return Document(text=text, blocks=tuple(blocks), kind="text", separator=separator)
+
+
+def segment_parts(parts: Iterable[tuple[str, str]], *, metadata: dict[str, str]) -> Document:
+    """Build a document from extracted (text, tag) parts, one block each, joined by newlines."""
+    blocks: list[Block] = []
+    pieces: list[str] = []
+    pos = 0
+    for text, tag in parts:
+        for line in text.split("\n"):
+            line = " ".join(line.split())
+            if not line:
+                continue
+            if tag != "li" and is_bullet(line):
+                tag = "li"
+            blocks.append(Block(len(blocks), line, pos, pos + len(line), tag))
+            pieces.append(line)
+            pos += len(line) + 1
+    return Document(
+        text="\n".join(pieces),
+        blocks=tuple(blocks),
+        kind="html",
+        separator="\n",
+        metadata=tuple(sorted(metadata.items())),
+    )

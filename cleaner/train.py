@@ -1,0 +1,276 @@
+"""Fit the two-pass model on labelled documents, and measure a model on held-out ones."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import sklearn
+import skops
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from .config import Config
+from .corpus import (
+    JUNK,
+    Example,
+    Generator,
+    Sources,
+    bbc_articles,
+    heldout,
+    own_articles,
+    read_examples,
+    read_slots,
+    read_templates,
+    scrapinghub_junk_runs,
+    scrapinghub_pages,
+)
+from .errors import CorpusError
+from .features import context_features, document_features, stack
+from .model import Model, category_proba
+from .pipeline import Cleaner
+from .segment import segment_text
+from .types import ARTICLE, CATEGORIES
+
+LOGGER = logging.getLogger(__name__)
+#: Folds for the out-of-fold first-pass scores the second pass learns from.
+FOLDS = 5
+#: Generated documents per training article (BBC) and per own article.
+PER_ARTICLE = 2
+PER_OWN_ARTICLE = 6
+
+
+def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
+    """Fit both passes; the second learns from out-of-fold first-pass scores."""
+    if not examples:
+        raise CorpusError("no training documents")
+    feats = [document_features(e.doc) for e in examples]
+    first = stack([f[0] for f in feats], [f[1] for f in feats])
+    labels = np.array([l for e in examples for l in e.labels])
+    junk = labels != ARTICLE
+    known = np.isin(labels, CATEGORIES)
+    if junk.all() or not junk.any() or not known.any():
+        raise CorpusError("training documents need both article and junk blocks, and junk of known category")
+    groups = np.array([k for k, e in enumerate(examples) for _ in e.labels])
+    oof_junk = np.zeros(len(labels))
+    oof_cats = np.zeros((len(labels), len(CATEGORIES)))
+    for train, test in GroupKFold(n_splits=min(FOLDS, len(examples))).split(first, junk, groups):
+        junk_model = _junk_estimator().fit(first[train], junk[train])
+        oof_junk[test] = junk_model.predict_proba(first[test])[:, 1]
+        cat_train = train[known[train]]
+        oof_cats[test] = category_proba(_category_estimator().fit(first[cat_train], labels[cat_train]), first[test])
+    second = []
+    offset = 0
+    for (_, dense, topic), e in zip(feats, examples):
+        n = len(e.labels)
+        second.append(context_features(dense, topic, oof_junk[offset : offset + n], oof_cats[offset : offset + n]))
+        offset += n
+    context = HistGradientBoostingClassifier(
+        max_iter=300, learning_rate=0.08, max_leaf_nodes=31, l2_regularization=1.0,
+        early_stopping=False, random_state=seed,
+    ).fit(np.vstack(second), junk)
+    return Model(
+        junk=_junk_estimator().fit(first, junk),
+        category=_category_estimator().fit(first[known], labels[known]),
+        context=context,
+    )
+
+
+def _junk_estimator() -> LogisticRegression:
+    return LogisticRegression(C=8.0, solver="liblinear", max_iter=2000)
+
+
+def _category_estimator() -> LogisticRegression:
+    return LogisticRegression(C=8.0, solver="lbfgs", max_iter=1000)
+
+
+# --- evaluation ----------------------------------------------------------------------------
+
+
+def predict_labels(cleaner: Cleaner, examples: Sequence[Example]) -> list[tuple[str, ...]]:
+    """The label cleaner gives each block (article or a category)."""
+    out = []
+    for start in range(0, len(examples), 64):
+        batch = examples[start : start + 64]
+        for e, result in zip(batch, cleaner.clean_documents([e.doc for e in batch])):
+            removed = {r.index: r.category for r in result.removed}
+            out.append(tuple(removed.get(i, ARTICLE) for i in range(len(e.labels))))
+    return out
+
+
+def metrics(examples: Sequence[Example], predicted: Sequence[tuple[str, ...]]) -> dict[str, Any]:
+    """Per-category precision/recall/F1, junk-line F1, article retention, perfect documents.
+
+    Blocks labelled None are ignored ("either" lines); `junk` of unknown category counts for
+    the junk-line scores only.
+    """
+    pairs = [(t, p) for e, pred in zip(examples, predicted) for t, p in zip(e.labels, pred) if t is not None]
+    truth = np.array([t for t, _ in pairs])
+    pred = np.array([p for _, p in pairs])
+    is_junk, said_junk = truth != ARTICLE, pred != ARTICLE
+    tp = int((is_junk & said_junk).sum())
+    out: dict[str, Any] = {
+        "documents": len(examples),
+        "blocks": len(pairs),
+        "junk_blocks": int(is_junk.sum()),
+        "junk_precision": _ratio(tp, int(said_junk.sum())),
+        "junk_recall": _ratio(tp, int(is_junk.sum())),
+    }
+    out["junk_f1"] = _f1(out["junk_precision"], out["junk_recall"])
+    articles = ~is_junk
+    out["article_retention"] = _ratio(int((articles & ~said_junk).sum()), int(articles.sum()))
+    perfect = sum(
+        all((t != ARTICLE) == (p != ARTICLE) for t, p in zip(e.labels, pr) if t is not None)
+        for e, pr in zip(examples, predicted)
+    )
+    out["perfect_documents"] = _ratio(perfect, len(examples))
+    per_category = {}
+    for category in CATEGORIES:
+        relevant = truth == category
+        chosen = pred == category
+        if not relevant.any():
+            continue
+        hit = int((relevant & chosen).sum())
+        # a junk block of unknown category said to be `category` is neither right nor wrong
+        judged = chosen & (truth != JUNK)
+        precision, recall = _ratio(hit, int(judged.sum())), _ratio(hit, int(relevant.sum()))
+        per_category[category] = {
+            "precision": precision, "recall": recall, "f1": _f1(precision, recall), "support": int(relevant.sum()),
+        }
+    out["categories"] = per_category
+    return out
+
+
+def _ratio(a: int, b: int) -> float:
+    return round(a / b, 4) if b else 1.0
+
+
+def _f1(p: float, r: float) -> float:
+    return round(2 * p * r / (p + r), 4) if p + r else 0.0
+
+
+def expected_examples(folder: Path) -> list[Example]:
+    """A folder of texts with an expected.json (keep / remove / either lines) as examples."""
+    path = folder / "expected.json"
+    try:
+        expected = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise CorpusError(f"{path}: {error}") from error
+    examples = []
+    for name, spec in sorted(expected.items()):
+        text = (folder / name).read_text(encoding="utf-8")
+        doc = segment_text(text)
+        keep = {_norm(t) for t in spec.get("keep", [])}
+        remove = {_norm(r["text"]): r["category"] for r in spec.get("remove", [])}
+        labels: list[Any] = []
+        for block in doc.blocks:
+            key = _norm(block.text)
+            labels.append(ARTICLE if key in keep else remove.get(key))
+        examples.append(Example(name, doc, tuple(labels), name))
+    return examples
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def read_labelled(path: Path) -> list[Example]:
+    """Labelled documents from a corpus JSONL file or an expected.json folder."""
+    if path.is_dir():
+        if (path / "expected.json").is_file():
+            return expected_examples(path)
+        return [e for f in sorted(path.glob("*.jsonl")) for e in read_examples(f)]
+    if not path.exists():
+        raise CorpusError(f"{path}: no such file or folder")
+    return read_examples(path)
+
+
+# --- the whole training run ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrainingSets:
+    train: list[Example]
+    heldout: list[Example]
+    scrapinghub_test: list[Example]
+    description: dict[str, Any]
+
+
+def training_sets(corpus: Path, data: Path, *, seed: int = 0) -> TrainingSets:
+    """Compose training and held-out documents; articles and templates are split by hash."""
+    templates = read_templates(corpus)
+    slots = read_slots(corpus)
+    articles = own_articles(corpus)
+    bbc = data / "bbc"
+    if bbc.is_dir():
+        articles += bbc_articles(bbc)
+    scrapinghub = data / "scrapinghub"
+    if not articles:
+        raise CorpusError(f"no articles found in {corpus / 'articles'} or {bbc}")
+    train_articles = [a for a in articles if not heldout(a.id)]
+    test_articles = [a for a in articles if heldout(a.id)]
+    train_templates = [t for t in templates if not heldout(t.id)]
+    test_templates = [t for t in templates if heldout(t.id)]
+    has_pages = (scrapinghub / "lines.jsonl.gz").is_file()
+    runs = scrapinghub_junk_runs(scrapinghub, split="train") if has_pages else []
+    generator = Generator(Sources(train_articles, train_templates, slots, runs), seed=seed)
+    train = list(generator.documents([a for a in train_articles if a.topic != "own"], per_article=PER_ARTICLE))
+    train += generator.documents([a for a in train_articles if a.topic == "own"], per_article=PER_OWN_ARTICLE)
+    pages = scrapinghub_pages(scrapinghub, split="train") if has_pages else []
+    train += pages
+    for path in sorted((corpus / "docs").glob("*.jsonl")):
+        train += read_examples(path)
+    test_generator = Generator(Sources(test_articles, test_templates, slots, []), seed=seed + 1)
+    test = list(test_generator.documents(test_articles, per_article=1))
+    scrapinghub_test = scrapinghub_pages(scrapinghub, split="test") if has_pages else []
+    description = {
+        "articles": f"{len(train_articles)} train, {len(test_articles)} held out (bbc + corpus/articles)",
+        "templates": f"{len(train_templates)} train, {len(test_templates)} held out (corpus/junk)",
+        "scrapinghub": f"{len(pages)} train pages (traf_recall lines), {len(runs)} junk runs from train pages",
+        "documents": f"{len(train)} training, {len(test)} held-out generated",
+    }
+    return TrainingSets(train, test, scrapinghub_test, description)
+
+
+def corpus_digest(corpus: Path) -> str:
+    """SHA-256 over every file of the corpus, names included."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in corpus.rglob("*") if p.is_file()):
+        digest.update(str(path.relative_to(corpus)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def train(corpus: Path, data: Path, *, seed: int = 0, seeds: Path | None = None) -> tuple[Model, dict[str, Any]]:
+    """Train a model and measure it; returns the model (with its card) and the metrics."""
+    sets = training_sets(corpus, data, seed=seed)
+    LOGGER.info("training on %s", sets.description)
+    model = fit(sets.train, seed=seed)
+    cleaner = Cleaner(Config(), model=model)
+    results = {"heldout_generated": metrics(sets.heldout, predict_labels(cleaner, sets.heldout))}
+    if sets.scrapinghub_test:
+        results["scrapinghub_test_lines"] = metrics(
+            sets.scrapinghub_test, predict_labels(cleaner, sets.scrapinghub_test)
+        )
+    if seeds is not None and (seeds / "expected.json").is_file():
+        seed_examples = expected_examples(seeds)
+        results["seeds"] = metrics(seed_examples, predict_labels(cleaner, seed_examples))
+    card = {
+        "created_by": "clean train",
+        "sklearn": sklearn.__version__,
+        "skops": skops.__version__,
+        "corpus_digest": corpus_digest(corpus),
+        "training_data": sets.description,
+        "seed": seed,
+        "threshold": Config().threshold,
+        "metrics": results,
+    }
+    return Model(model.junk, model.category, model.context, card), results
