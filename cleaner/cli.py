@@ -71,12 +71,19 @@ def run(inputs: tuple[str, ...], output: Path | None, keep: tuple[str, ...], thr
         raise click.UsageError("give an output folder with -o when cleaning files or folders")
     if "-" in inputs and files:
         raise click.UsageError("`-` (standard input) cannot be mixed with files")
+    if jobs < 0:
+        raise click.UsageError("--jobs must be 0 (all cores) or more")
     jobs = jobs or os.cpu_count() or 1
     result = runner.Report()
+    if files:
+        assert output is not None
+        try:
+            runner.check_output(files, output)
+        except CleanerError as error:
+            raise click.UsageError(str(error)) from error
     try:
         if files:
             assert output is not None
-            runner.check_output(files, output)
             events = runner.file_events(files, output, config=config, resume=resume,
                                         follow_links=follow_links, report=result)
         else:

@@ -139,12 +139,12 @@ def document_features(doc: Document) -> tuple[sp.csr_matrix, np.ndarray, sp.csr_
     """Hashed words, dense features (DENSE_NAMES) and topic vectors of every block of `doc`."""
     blocks = doc.blocks
     n = len(blocks)
+    dense = np.zeros((n, len(DENSE_NAMES)), dtype=np.float64)
+    if n == 0:
+        return sp.csr_matrix((0, WORD_FEATURES)), dense, sp.csr_matrix((0, TOPIC_FEATURES))
     toks = [tokens(b.text) for b in blocks]
     words = _words.transform([word_terms(b.text, t) for b, t in zip(blocks, toks)])
     topic = _topics.transform([content_words(t) for t in toks])
-    dense = np.zeros((n, len(DENSE_NAMES)), dtype=np.float64)
-    if n == 0:
-        return words, dense, topic
     lengths = np.array([len(b.text) for b in blocks], dtype=np.float64)
     median = float(np.median(lengths)) or 1.0
     blank = float(doc.separator == "\n\n")

@@ -1,0 +1,38 @@
+import numpy as np
+
+from cleaner.decide import decide, revise
+from cleaner.segment import segment_text
+from cleaner.types import ARTICLE, CATEGORIES, Verdict
+
+AD = np.eye(len(CATEGORIES))[CATEGORIES.index("ad")]
+OFF = np.eye(len(CATEGORIES))[CATEGORIES.index("offtopic")]
+
+
+def test_decide_uses_threshold_rules_and_neighbour_categories():
+    doc = segment_text("Story text goes here and on.\nGet free logins now!\n• Works on TV\nLeave a Reply")
+    junk = np.array([0.1, 0.9, 0.6, 0.2])
+    cats = np.vstack([OFF, AD, OFF * 0.6 + AD * 0.4, OFF])
+    verdicts = decide(doc.blocks, junk, cats, threshold=0.5)
+    assert [v.label for v in verdicts] == [ARTICLE, "ad", "ad", "comments"]
+    assert verdicts[3].reason == "rule:comment-form" and verdicts[3].score == 1.0
+    assert verdicts[1].reason == "model:ad"
+    assert [v.label for v in decide(doc.blocks, junk, cats, threshold=0.95)][:3] == [ARTICLE] * 3
+
+
+def test_revise_pulls_bullets_into_their_pitch_but_not_long_paragraphs():
+    doc = segment_text("Get it now!\n• one\n• two\nA long article paragraph that has many more words than a bullet.")
+    verdicts = (
+        Verdict("ad", 0.9, "model:ad"),
+        Verdict(ARTICLE, 0.3, "model:article"),
+        Verdict(ARTICLE, 0.3, "model:article"),
+        Verdict(ARTICLE, 0.4, "model:article"),
+    )
+    revised = revise(doc.blocks, verdicts)
+    assert [v.label for v in revised] == ["ad", "ad", "ad", ARTICLE]
+    assert revised[2].reason == "context:ad"
+
+
+def test_revise_leaves_confident_article_lines_alone():
+    doc = segment_text("Get it now!\n• one")
+    verdicts = (Verdict("ad", 0.9, "model:ad"), Verdict(ARTICLE, 0.05, "model:article"))
+    assert revise(doc.blocks, verdicts) == verdicts

@@ -1,0 +1,77 @@
+import json
+
+import pytest
+
+from cleaner import Cleaner, Config, InputError, clean
+
+PAGE = (
+    "<html><head><title>Harbour reopens after storm</title></head><body><article>"
+    "<h1>Harbour reopens after storm</h1>"
+    "<p>The harbour of the town reopened on Tuesday after a week of repairs to the sea wall, "
+    "the port authority said in a statement.</p>"
+    "<p>Fishing boats returned to their moorings by the afternoon, and the ferry service to the "
+    "islands will resume its normal timetable on Thursday.</p>"
+    "<p>Share this article</p></article></body></html>"
+)
+
+
+def test_bytes_and_str_give_the_same_result(seeds):
+    data = (seeds / "002_5d8d097d9a1da0a3.txt").read_bytes()
+    assert clean(data) == clean(data.decode("utf-8"))
+
+
+def test_cleaner_object_equals_function(seeds):
+    data = (seeds / "000_0e212c8f3092974b.txt").read_text(encoding="utf-8")
+    config = Config(threshold=0.6)
+    assert Cleaner(config).clean(data) == clean(data, threshold=0.6)
+    assert list(Cleaner(config).clean_many([data, data])) == [clean(data, config=config)] * 2
+
+
+def test_keep_category_keeps_captions(seeds):
+    data = (seeds / "000_0e212c8f3092974b.txt").read_text(encoding="utf-8")
+    result = clean(data, keep=frozenset({"caption"}))
+    assert "Cuban soldiers march in the May Day parade at Revolution Square in Havana. AP" in result.text
+    assert all(r.category != "caption" for r in result.removed)
+
+
+def test_report_is_json_and_rebuilds_the_block_sequence(seeds):
+    data = (seeds / "000_0e212c8f3092974b.txt").read_text(encoding="utf-8")
+    result = clean(data)
+    report = json.loads(json.dumps(result.to_dict()))
+    assert report["removed_count"] == len(result.removed) == report["blocks"] - report["kept"]
+    kept = iter(result.text.split(report["separator"]))
+    removed = {r["index"]: r["text"] for r in report["removed"]}
+    rebuilt = [removed[i] if i in removed else next(kept) for i in range(report["blocks"])]
+    assert rebuilt == [line.strip() for line in data.splitlines() if line.strip()]
+
+
+def test_html_title_goes_to_metadata_and_junk_is_removed():
+    result = clean(PAGE)
+    assert result.kind == "html"
+    assert result.metadata.get("title") == "Harbour reopens after storm"
+    assert not result.text.startswith("Harbour reopens")
+    assert "Fishing boats returned" in result.text
+    assert "Share this article" not in result.text
+    assert clean(PAGE, kind="text").kind == "text"
+
+
+def test_empty_input_says_so():
+    result = clean("   \n\n ")
+    assert result.text == "" and result.removed == ()
+    assert any("empty" in note for note in result.notes)
+
+
+def test_bad_input_and_bad_options():
+    with pytest.raises(InputError, match="binary"):
+        clean(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
+    with pytest.raises(InputError, match="over the limit"):
+        clean("x" * 100, max_bytes=10)
+    with pytest.raises(ValueError, match="unknown categories"):
+        Config(keep=frozenset({"weather"}))
+    with pytest.raises(ValueError, match="threshold"):
+        Config(threshold=1.5)
+
+
+def test_deterministic(seeds):
+    data = (seeds / "002_5d8d097d9a1da0a3.txt").read_text(encoding="utf-8")
+    assert json.dumps(clean(data).to_dict()) == json.dumps(Cleaner().clean(data).to_dict())
