@@ -3,6 +3,7 @@
 import logging
 
 from .config import Config
+from .emit import restore
 from .errors import CleanerError, CorpusError, InputError, ModelError
 from .pipeline import Cleaner, clean
 from .types import CATEGORIES, CleanResult, Removal
@@ -18,6 +19,7 @@ __all__ = [
     "ModelError",
     "Removal",
     "clean",
+    "restore",
 ]
 __version__ = "0.1.0"
 

@@ -159,3 +159,19 @@ def format_metrics(name: str, m: dict[str, Any]) -> str:
     for category, c in m["categories"].items():
         lines.append(f"| {category} | {c['precision']:.3f} | {c['recall']:.3f} | {c['f1']:.3f} | {c['support']} |")
     return "\n".join(lines) + "\n"
+
+
+@main.command()
+@click.argument("text_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("report_file", type=click.Path(path_type=Path, dir_okay=False), required=False)
+def restore(text_file: Path, report_file: Path | None) -> None:
+    """Rebuild a document's text before cleaning from OUT/x.txt and its report (default OUT/x.json)."""
+    from .emit import restore as rebuild
+
+    report_file = report_file or text_file.with_suffix(".json")
+    try:
+        report = json.loads(report_file.read_text(encoding="utf-8"))
+        text = text_file.read_text(encoding="utf-8")
+        click.echo(rebuild(text[:-1] if text.endswith("\n") else text, report))
+    except (OSError, ValueError, KeyError) as error:
+        raise click.ClickException(f"{report_file}: {error}") from error

@@ -13,7 +13,7 @@ import json
 import random
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,10 @@ JUNK = "junk"
 HELDOUT_SHARE = 0.2
 #: Share of generated documents that stay clean.
 CLEAN_SHARE = 0.2
+#: Share of generated documents given article sub-headings.
+SUBHEADING_SHARE = 0.25
+#: Share of generated documents given a hard negative: an article line that looks like junk.
+NEGATIVE_SHARE = 0.35
 #: How often each category is drawn, in CATEGORIES order.
 _WEIGHTS = (3, 2, 2, 2, 2, 3, 2)
 _SLOT = re.compile(r"\{(\w+)\}")
@@ -210,6 +214,18 @@ def read_templates(corpus: Path) -> list[Template]:
     return templates
 
 
+def read_negatives(corpus: Path) -> dict[str, list[str]]:
+    """Article lines that look like junk ("No comment yet from Moscow."), by language."""
+    path = corpus / "hard_negatives.jsonl"
+    negatives: dict[str, list[str]] = {}
+    if path.is_file():
+        for number, r in read_jsonl(path):
+            if not isinstance(r.get("text"), str) or not r["text"].strip() or "\n" in r["text"]:
+                raise CorpusError(f"{path}:{number}: 'text' must be one non-blank line")
+            negatives.setdefault(str(r.get("lang", "en")), []).append(r["text"].strip())
+    return negatives
+
+
 def read_slots(corpus: Path) -> dict[str, list[str]]:
     path = corpus / "slots.json"
     try:
@@ -230,6 +246,7 @@ class Sources:
     templates: list[Template]
     slots: dict[str, list[str]]
     junk_runs: list[list[str]]
+    negatives: dict[str, list[str]] = field(default_factory=dict)
 
 
 class Generator:
@@ -251,6 +268,12 @@ class Generator:
     def compose(self, article: Article, doc_id: str) -> Example:
         rng = self.rng
         blocks: list[tuple[str, str]] = [(article.title, ARTICLE)] + [(p, ARTICLE) for p in article.paragraphs]
+        if rng.random() < SUBHEADING_SHARE:
+            blocks = self.with_subheadings(blocks)
+        negatives = self.sources.negatives.get(article.lang)
+        if negatives and rng.random() < NEGATIVE_SHARE:
+            for _ in range(rng.choice((1, 1, 2))):
+                blocks.insert(rng.randint(2, len(blocks)), (rng.choice(negatives), ARTICLE))
         if rng.random() >= CLEAN_SHARE:
             for _ in range(rng.choice((1, 1, 2, 2, 3, 3, 4, 5))):
                 junk = self.junk_block(article)
@@ -260,6 +283,23 @@ class Generator:
         record = {"id": doc_id, "group": article.id, "separator": separator,
                   "blocks": [{"text": t, "label": l} for t, l in blocks]}
         return example_from_record(record, where=doc_id)
+
+    def with_subheadings(self, blocks: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """Article sub-headings: a few words of the paragraph they head, as features have them.
+
+        Short lines are not junk by themselves; without these, every short line of a
+        training document would be junk.
+        """
+        out = blocks[:2]
+        for k, (text, label) in enumerate(blocks[2:], 2):
+            words = [w.strip(".,;:!?\"'“”‘’()") for w in text.split()]
+            words = [w for w in words if w]
+            if k % 3 == 0 and len(words) > 8 and self.rng.random() < 0.6:
+                start = self.rng.randrange(0, len(words) - 5)
+                heading = " ".join(words[start : start + self.rng.randint(2, 5)])
+                out.append((heading[:1].upper() + heading[1:], ARTICLE))
+            out.append((text, label))
+        return out
 
     def position(self, n: int) -> int:
         """Top (after the title or before it), middle (a paragraph break) or end."""

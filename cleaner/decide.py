@@ -13,6 +13,8 @@ RULE_SCORE = 1.0
 NEIGHBOUR_MIN_SCORE = 0.25
 #: Lines of at most this many words count as short for the neighbour revision.
 SHORT_WORDS = 8
+#: A block of at most this many words just above a lone photo credit is its caption.
+CAPTION_WORDS = 60
 
 
 def decide(
@@ -41,7 +43,28 @@ def decide(
 
 
 def revise(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
-    """Second phase: bullets and short lines sandwiched by or hanging on junk go with it.
+    """Second phase: blocks that belong to the junk next to them go with it."""
+    return _with_pitch(blocks, _above_credit(blocks, verdicts))
+
+
+def _above_credit(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
+    """A lone photo credit ("Reuters") closes a caption: the block above it, and its
+    repetitions just above that (captions are often printed twice), are the caption."""
+    out = list(verdicts)
+    for i, verdict in enumerate(verdicts):
+        if verdict.reason != "rule:credit-line":
+            continue
+        j = i - 1
+        while j >= 0 and not out[j].is_junk and len(blocks[j].text.split()) <= CAPTION_WORDS:
+            out[j] = Verdict("caption", out[j].score, "context:caption-above-credit")
+            if j == 0 or blocks[j - 1].text != blocks[j].text:
+                break
+            j -= 1
+    return tuple(out)
+
+
+def _with_pitch(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
+    """Bullets and short lines sandwiched by or hanging on junk go with it.
 
     The Netflix pitch is a header, a sentence, bullets and a button: the model may be sure of
     the header and the sentence only. A kept bullet or short line whose neighbour is removed,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from .types import CleanResult, Document, Removal, Verdict
 
 
@@ -27,3 +29,22 @@ def emit(doc: Document, verdicts: tuple[Verdict, ...], *, keep: frozenset[str], 
         metadata=dict(doc.metadata),
         notes=notes,
     )
+
+
+def restore(text: str, report: dict[str, Any]) -> str:
+    """Rebuild the document's block sequence, in order, from its clean text and its report.
+
+    >>> restore("Title\\n\\nBody.", {"blocks": 3, "separator": "\\n\\n",
+    ...          "removed": [{"index": 1, "text": "Leave a Reply"}]})
+    'Title\\n\\nLeave a Reply\\n\\nBody.'
+    """
+    separator = report["separator"]
+    removed = {r["index"]: r["text"] for r in report["removed"]}
+    kept = text.split(separator) if text else []
+    if len(kept) + len(removed) != report["blocks"]:
+        raise ValueError(
+            f"the clean text has {len(kept)} blocks and the report {len(removed)} removed, "
+            f"but the document had {report['blocks']}: text and report do not belong together"
+        )
+    pieces = iter(kept)
+    return separator.join(removed[i] if i in removed else next(pieces) for i in range(report["blocks"]))

@@ -17,11 +17,12 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
 
+from .rules import first_match
 from .segment import BULLET
 from .types import CATEGORIES, Document
 
 #: Bump when a feature changes: a model trained on other features is refused.
-FEATURE_VERSION = "3"
+FEATURE_VERSION = "4"
 #: Hashed word n-gram space (model size grows with it).
 WORD_FEATURES = 2**18
 #: Hashed content-word space for the coherence features.
@@ -52,7 +53,7 @@ SHAPE_NAMES: tuple[str, ...] = (
     "log_chars", "log_words", "terminal_punct", "ends_colon", "starts_upper", "title_case_share",
     "upper_share", "digit_share", "punct_share", "emoji", "symbol_share", "bullet", "heading",
     "caption_tag", "quote_tag", "url", "email", "cta_first", "second_person", "exclaim",
-    "quote_marks", "sentences", "mean_word_len", "short", "pipe_or_slash",
+    "quote_marks", "sentences", "mean_word_len", "short", "pipe_or_slash", "rule", "related_rule",
 )
 POSITION_NAMES: tuple[str, ...] = (
     "rel_pos", "first", "last", "from_start", "from_end", "log_blocks", "blank_separated",
@@ -96,6 +97,7 @@ def shape(text: str, toks: list[str], tag: str) -> list[float]:
     emoji = any(ord(c) >= 0x2190 and unicodedata.category(c) == "So" for c in text)
     first = toks[0] if toks else ""
     stripped = text.rstrip()
+    rule = first_match(text)
     return [
         math.log1p(len(text)) / 8,
         math.log1p(len(words)) / 6,
@@ -122,6 +124,8 @@ def shape(text: str, toks: list[str], tag: str) -> list[float]:
         min(sum(len(w) for w in words) / nw, 15) / 15,
         float(len(words) <= 4),
         float("|" in text or "/" in text),
+        float(rule is not None),
+        float(rule is not None and rule[1] == "related"),
     ]
 
 
@@ -208,7 +212,7 @@ def _coherence(topic: sp.csr_matrix, weights: np.ndarray | None = None) -> tuple
 CONTEXT_NAMES: tuple[str, ...] = (
     "p", "p_prev", "p_next", "p_prev2", "p_next2", "max_before3", "max_after3", "mean_after",
     "related_before", "junk_share", "coherence_article", "bullet_prev", "bullet_next",
-    "len_prev", "len_next", *(f"cat_{c}" for c in CATEGORIES), *(f"ncat_{c}" for c in CATEGORIES),
+    "len_prev", "len_next", "rule_prev", "rule_next", "related_rule_before", *(f"cat_{c}" for c in CATEGORIES), *(f"ncat_{c}" for c in CATEGORIES),
 )
 
 
@@ -226,6 +230,8 @@ def context_features(
     padded = np.concatenate([[0.0, 0.0], junk, [0.0, 0.0]])
     bullet = dense[:, SHAPE_NAMES.index("bullet")]
     log_chars = dense[:, SHAPE_NAMES.index("log_chars")]
+    rule = dense[:, SHAPE_NAMES.index("rule")]
+    related_rule = np.maximum.accumulate(dense[:, SHAPE_NAMES.index("related_rule")])
     related = categories[:, CATEGORIES.index("related")] * junk
     coherence_article, _ = _coherence(topic, np.clip(1.0 - junk, 0.0, 1.0))
     weighted = categories * junk[:, None]
@@ -249,15 +255,18 @@ def context_features(
             float((junk > 0.5).mean()),
             coherence_article[i],
         )
-        rows[i, 11:15] = (
+        rows[i, 11:18] = (
             bullet[i - 1] if i else 0.0,
             bullet[i + 1] if i + 1 < n else 0.0,
             log_chars[i - 1] if i else 0.0,
             log_chars[i + 1] if i + 1 < n else 0.0,
+            rule[i - 1] if i else 0.0,
+            rule[i + 1] if i + 1 < n else 0.0,
+            related_rule[i - 1] if i else 0.0,
         )
     k = len(CATEGORIES)
-    rows[:, 15 : 15 + k] = categories
-    rows[:, 15 + k :] = neighbour_cats
+    rows[:, 18 : 18 + k] = categories
+    rows[:, 18 + k :] = neighbour_cats
     return np.hstack([rows, dense])
 
 

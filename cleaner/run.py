@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing
 import os
 import sys
 from collections import Counter, deque
@@ -302,7 +303,9 @@ def ordered_results(
         for batch in batches:
             yield from _pair(batch, clean_batch(cleaner, [e.content for e in batch if isinstance(e, Doc)]))
         return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(config,)) as pool:
+    # spawn, not fork: a forked copy of a process whose OpenMP threads hold locks can hang.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(config,)) as pool:
         window: deque[tuple[list[Event], Future[Any]]] = deque()
         for batch in batches:
             window.append((batch, pool.submit(_worker_batch, [e.content for e in batch if isinstance(e, Doc)])))

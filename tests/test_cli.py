@@ -124,3 +124,17 @@ def test_clean_seeds_like_a_new_user(seeds, expected, tmp_path):
         lines = set((out / name).with_suffix(".txt").read_text(encoding="utf-8").splitlines())
         assert all(k in lines for k in spec["keep"])
         assert not any(r["text"] in lines for r in spec["remove"])
+
+
+def test_installed_clean_runs_outside_the_checkout(seeds, tmp_path):
+    """`pip install .` must give a working `clean` with its model inside the wheel."""
+    import shutil
+
+    exe = shutil.which("clean")
+    if exe is None:
+        pytest.skip("the clean command is not installed (CI installs it)")
+    done = subprocess.run([exe, str(seeds), "-o", str(tmp_path / "out")], cwd=tmp_path,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "4 documents cleaned" in done.stderr
+    assert (tmp_path / "out" / "000_0e212c8f3092974b.json").is_file()

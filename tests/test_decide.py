@@ -36,3 +36,14 @@ def test_revise_leaves_confident_article_lines_alone():
     doc = segment_text("Get it now!\n• one")
     verdicts = (Verdict("ad", 0.9, "model:ad"), Verdict(ARTICLE, 0.05, "model:article"))
     assert revise(doc.blocks, verdicts) == verdicts
+
+
+def test_the_block_above_a_lone_credit_is_its_caption_printed_once_or_twice():
+    doc = segment_text("Story text here.\nThe minister walks in Havana, April 20\nThe minister walks in Havana, April 20\nReuters\nMore story.")
+    verdicts = tuple(Verdict(ARTICLE, 0.1, "model:article") for _ in doc.blocks[:3]) + (
+        Verdict("caption", 1.0, "rule:credit-line"),
+        Verdict(ARTICLE, 0.1, "model:article"),
+    )
+    revised = revise(doc.blocks, verdicts)
+    assert [v.label for v in revised] == [ARTICLE, "caption", "caption", "caption", ARTICLE]
+    assert revised[1].reason == "context:caption-above-credit"

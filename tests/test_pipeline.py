@@ -75,3 +75,15 @@ def test_bad_input_and_bad_options():
 def test_deterministic(seeds):
     data = (seeds / "002_5d8d097d9a1da0a3.txt").read_text(encoding="utf-8")
     assert json.dumps(clean(data).to_dict()) == json.dumps(Cleaner().clean(data).to_dict())
+
+
+def test_restore_gives_back_the_block_sequence(seeds):
+    from cleaner import restore
+
+    for path in sorted(seeds.glob("*.txt")):
+        data = path.read_text(encoding="utf-8")
+        result = clean(data)
+        blocks = [line.strip() for line in data.splitlines() if line.strip()]
+        assert restore(result.text, result.to_dict()) == result.separator.join(blocks)
+    with pytest.raises(ValueError, match="do not belong together"):
+        restore("a\n\nb", clean(data).to_dict())
