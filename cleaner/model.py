@@ -119,14 +119,32 @@ def save(model: Model, path: Path) -> None:
 
 
 def _fixed_zip(data: bytes) -> bytes:
-    """Rewrite a zip with fixed timestamps so that the same model gives the same bytes."""
+    """Rewrite a skops zip so that the same model gives the same bytes.
+
+    skops stamps the time on every entry and records each object's memory address as its
+    `__id__` (to restore shared references); both change from run to run. Timestamps are
+    fixed, and addresses renumbered in order of first appearance, which keeps the sharing.
+    """
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for name in sorted(src.namelist()):
+            content = src.read(name)
+            if name == "schema.json":
+                content = json.dumps(_renumbered(json.loads(content), {}), indent=2).encode("utf-8")
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, src.read(name))
+            dst.writestr(info, content)
     return out.getvalue()
+
+
+def _renumbered(node: Any, ids: dict[int, int]) -> Any:
+    if isinstance(node, dict):
+        return {
+            k: ids.setdefault(v, len(ids) + 1) if k == "__id__" else _renumbered(v, ids) for k, v in node.items()
+        }
+    if isinstance(node, list):
+        return [_renumbered(v, ids) for v in node]
+    return node
 
 
 def load(path: Path) -> Model:
