@@ -13,8 +13,10 @@ RULE_SCORE = 1.0
 NEIGHBOUR_MIN_SCORE = 0.25
 #: Lines of at most this many words count as short for the neighbour revision.
 SHORT_WORDS = 8
-#: A block of at most this many words just above a lone photo credit is its caption.
+#: A block of at most this many words just above a lone photo credit is its caption,
+#: unless the model is sure it is article (a credit can follow a paragraph by accident).
 CAPTION_WORDS = 60
+CAPTION_MIN_SCORE = 0.2
 
 
 def decide(
@@ -55,7 +57,12 @@ def _above_credit(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> t
         if verdict.reason != "rule:credit-line":
             continue
         j = i - 1
-        while j >= 0 and not out[j].is_junk and len(blocks[j].text.split()) <= CAPTION_WORDS:
+        while (
+            j >= 0
+            and not out[j].is_junk
+            and out[j].score >= CAPTION_MIN_SCORE
+            and len(blocks[j].text.split()) <= CAPTION_WORDS
+        ):
             out[j] = Verdict("caption", out[j].score, "context:caption-above-credit")
             if j == 0 or blocks[j - 1].text != blocks[j].text:
                 break

@@ -7,7 +7,6 @@ import logging
 import trafilatura
 from lxml import etree
 
-from .errors import InputError
 
 LOGGER = logging.getLogger(__name__)
 
@@ -24,9 +23,10 @@ def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
     while text trafilatura drops is lost for good. The page title goes to the metadata
     and is dropped from the body when the body repeats it as its first heading.
     """
-    xml = trafilatura.extract(
+    # bare_extraction, not extract(output_format="xml"): the XML serialisation can miss text
+    # that trafilatura's own fallback found (seen on a scrapinghub page: half the article).
+    result = trafilatura.bare_extraction(
         html,
-        output_format="xml",
         favor_recall=True,
         include_comments=False,
         include_tables=True,
@@ -36,15 +36,10 @@ def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
         with_metadata=True,
         deduplicate=False,
     )
-    if not xml:
+    if result is None or result.body is None:
         return [], {}
-    try:
-        root = etree.fromstring(xml.encode("utf-8"), parser=etree.XMLParser(recover=True, huge_tree=True))
-    except etree.XMLSyntaxError as error:  # trafilatura's own output; should not happen
-        raise InputError(f"could not read trafilatura's output: {error}") from error
-    metadata = {key: str(root.get(key)) for key in _METADATA if root.get(key)}
-    main = root.find("main")
-    parts = list(_walk(main)) if main is not None else []
+    metadata = {key: str(getattr(result, key)) for key in _METADATA if getattr(result, key, None)}
+    parts = _walk(result.body)
     title = metadata.get("title", "").strip()
     if parts and parts[0][1] == "h" and " ".join(parts[0][0].split()) == " ".join(title.split()):
         parts = parts[1:]
@@ -53,6 +48,8 @@ def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
 
 def _walk(element: etree._Element) -> list[tuple[str, str]]:
     parts: list[tuple[str, str]] = []
+    if element.text and element.text.strip():
+        parts.append((element.text, "p"))
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
         if tag in _TAGS:
@@ -63,6 +60,9 @@ def _walk(element: etree._Element) -> list[tuple[str, str]]:
             parts.extend(_walk(child))
         elif child.text and child.text.strip():
             parts.append((child.text, "p"))
+        # text between elements (a paragraph after a heading, unwrapped) is content too
+        if child.tail and child.tail.strip():
+            parts.append((child.tail, "p"))
     return parts
 
 

@@ -16,13 +16,14 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
+from sklearn.preprocessing import normalize
 
 from .rules import first_match
 from .segment import BULLET
 from .types import CATEGORIES, Document
 
 #: Bump when a feature changes: a model trained on other features is refused.
-FEATURE_VERSION = "4"
+FEATURE_VERSION = "5"
 #: Hashed word n-gram space (model size grows with it).
 WORD_FEATURES = 2**18
 #: Hashed content-word space for the coherence features.
@@ -46,7 +47,7 @@ _words = HashingVectorizer(
     n_features=WORD_FEATURES, analyzer=lambda tokens: tokens, alternate_sign=False, norm="l2"
 )
 _topics = HashingVectorizer(
-    n_features=TOPIC_FEATURES, analyzer=lambda tokens: tokens, alternate_sign=False, norm="l2"
+    n_features=TOPIC_FEATURES, analyzer=lambda tokens: tokens, alternate_sign=False, norm=None, binary=True
 )
 
 SHAPE_NAMES: tuple[str, ...] = (
@@ -139,8 +140,29 @@ def _names(text: str) -> set[str]:
     return {w.lower() for w in _WORD.findall(text)[1:] if w[:1].isupper() and len(w) > 2}
 
 
-def document_features(doc: Document) -> tuple[sp.csr_matrix, np.ndarray, sp.csr_matrix]:
-    """Hashed words, dense features (DENSE_NAMES) and topic vectors of every block of `doc`."""
+def topic_counts(doc: Document) -> sp.csr_matrix:
+    """Which content words each block has (binary, hashed): the input of `idf`."""
+    if not doc.blocks:
+        return sp.csr_matrix((0, TOPIC_FEATURES))
+    return _topics.transform([content_words(tokens(b.text)) for b in doc.blocks])
+
+
+def idf(counts: sp.csr_matrix) -> np.ndarray:
+    """Inverse block frequency of each hashed content word, learned from training blocks.
+
+    Coherence weighs a shared rare word ("Havana") far above a shared common one ("said").
+    """
+    df = np.bincount(counts.indices, minlength=TOPIC_FEATURES)
+    return np.log((1 + counts.shape[0]) / (1 + df)) + 1.0
+
+
+def document_features(
+    doc: Document, weights: np.ndarray | None = None
+) -> tuple[sp.csr_matrix, np.ndarray, sp.csr_matrix]:
+    """Hashed words, dense features (DENSE_NAMES) and topic vectors of every block of `doc`.
+
+    `weights` are the idf weights of the topic words (None: all 1).
+    """
     blocks = doc.blocks
     n = len(blocks)
     dense = np.zeros((n, len(DENSE_NAMES)), dtype=np.float64)
@@ -149,6 +171,9 @@ def document_features(doc: Document) -> tuple[sp.csr_matrix, np.ndarray, sp.csr_
     toks = [tokens(b.text) for b in blocks]
     words = _words.transform([word_terms(b.text, t) for b, t in zip(blocks, toks)])
     topic = _topics.transform([content_words(t) for t in toks])
+    if weights is not None:
+        topic = topic @ sp.diags(weights)
+    topic = normalize(topic.tocsr())
     lengths = np.array([len(b.text) for b in blocks], dtype=np.float64)
     median = float(np.median(lengths)) or 1.0
     blank = float(doc.separator == "\n\n")

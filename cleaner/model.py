@@ -69,11 +69,12 @@ class Model:
     junk: LogisticRegression
     category: LogisticRegression
     context: HistGradientBoostingClassifier
+    idf: np.ndarray
     card: dict[str, Any] = field(default_factory=dict)
 
     def score(self, docs: Sequence[Document]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per document: the junk score of each block and its category probabilities."""
-        feats = [document_features(d) for d in docs]
+        feats = [document_features(d, self.idf) for d in docs]
         sizes = [len(d.blocks) for d in docs]
         if not sum(sizes):
             return [(np.zeros(0), np.zeros((0, len(CATEGORIES)))) for _ in docs]
@@ -111,7 +112,7 @@ def save(model: Model, path: Path) -> None:
     """Write the model file (byte-identical for identical estimators) and its card."""
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    sio.dump({"junk": model.junk, "category": model.category, "context": model.context}, buffer)
+    sio.dump({"junk": model.junk, "category": model.category, "context": model.context, "idf": model.idf}, buffer)
     path.write_bytes(_fixed_zip(buffer.getvalue()))
     card = dict(model.card, sha256=sha256(path), feature_version=FEATURE_VERSION, file=path.name)
     card_path(path).write_text(json.dumps(card, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -179,9 +180,9 @@ def load(path: Path) -> Model:
         parts = sio.load(path, trusted=list(TRUSTED_TYPES))
     except Exception as error:
         raise ModelError(f"{path}: could not load the model: {error}") from error
-    if not isinstance(parts, dict) or set(parts) != {"junk", "category", "context"}:
-        raise ModelError(f"{path}: not a cleaner model (expected junk, category and context estimators)")
-    return Model(parts["junk"], parts["category"], parts["context"], card)
+    if not isinstance(parts, dict) or set(parts) != {"junk", "category", "context", "idf"}:
+        raise ModelError(f"{path}: not a cleaner model (expected junk, category, context and idf)")
+    return Model(parts["junk"], parts["category"], parts["context"], parts["idf"], card)
 
 
 def card_markdown(card: dict[str, Any]) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 import sklearn
 import skops
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -35,7 +36,7 @@ from .corpus import (
     scrapinghub_pages,
 )
 from .errors import CorpusError
-from .features import context_features, document_features, stack
+from .features import context_features, document_features, idf, stack, topic_counts
 from .model import Model, category_proba
 from .pipeline import Cleaner
 from .segment import segment_text
@@ -53,7 +54,8 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
     """Fit both passes; the second learns from out-of-fold first-pass scores."""
     if not examples:
         raise CorpusError("no training documents")
-    feats = [document_features(e.doc) for e in examples]
+    weights = idf(sp.vstack([topic_counts(e.doc) for e in examples]))
+    feats = [document_features(e.doc, weights) for e in examples]
     first = stack([f[0] for f in feats], [f[1] for f in feats])
     labels = np.array([l for e in examples for l in e.labels])
     junk = labels != ARTICLE
@@ -82,6 +84,7 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
         junk=_junk_estimator().fit(first, junk),
         category=_category_estimator().fit(first[known], labels[known]),
         context=context,
+        idf=weights,
     )
 
 
@@ -277,4 +280,4 @@ def train(corpus: Path, data: Path, *, seed: int = 0, seeds: Path | None = None)
         "threshold": Config().threshold,
         "metrics": results,
     }
-    return Model(model.junk, model.category, model.context, card), results
+    return Model(model.junk, model.category, model.context, model.idf, card), results

@@ -40,10 +40,18 @@ def test_revise_leaves_confident_article_lines_alone():
 
 def test_the_block_above_a_lone_credit_is_its_caption_printed_once_or_twice():
     doc = segment_text("Story text here.\nThe minister walks in Havana, April 20\nThe minister walks in Havana, April 20\nReuters\nMore story.")
-    verdicts = tuple(Verdict(ARTICLE, 0.1, "model:article") for _ in doc.blocks[:3]) + (
+    verdicts = (Verdict(ARTICLE, 0.1, "model:article"),) + tuple(
+        Verdict(ARTICLE, 0.3, "model:article") for _ in doc.blocks[1:3]
+    ) + (
         Verdict("caption", 1.0, "rule:credit-line"),
         Verdict(ARTICLE, 0.1, "model:article"),
     )
     revised = revise(doc.blocks, verdicts)
     assert [v.label for v in revised] == [ARTICLE, "caption", "caption", "caption", ARTICLE]
     assert revised[1].reason == "context:caption-above-credit"
+
+
+def test_a_confident_article_line_above_a_credit_stays():
+    doc = segment_text("Germany's economy shrank 0.2% in the last quarter.\nReuters")
+    verdicts = (Verdict(ARTICLE, 0.01, "model:article"), Verdict("caption", 1.0, "rule:credit-line"))
+    assert revise(doc.blocks, verdicts) == verdicts
