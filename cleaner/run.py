@@ -6,6 +6,7 @@ import gzip
 import json
 import multiprocessing
 import os
+import re
 import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -141,6 +142,17 @@ def temporary(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}.tmp")
 
 
+_TEMPORARY = re.compile(r"^\..+\.\d+\.tmp$")
+
+
+def sweep_temporaries(out: Path) -> int:
+    """Remove the temporaries a killed run left in the output folder; returns how many."""
+    stale = [p for p in out.rglob(".*.tmp") if _TEMPORARY.match(p.name)] if out.is_dir() else []
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
+
+
 def atomic_write(path: Path, text: str) -> None:
     """Write a file so that it appears complete or not at all."""
     tmp = temporary(path)
@@ -228,6 +240,7 @@ def file_events(
 ) -> Iterator[Event]:
     """Events for every input file, in input order."""
     seen: set[Path] = set()
+    sweep_temporaries(out)
     for found in find_inputs(inputs, follow_links=follow_links):
         if isinstance(found, Failure):
             yield found
