@@ -57,16 +57,13 @@ def _above_credit(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> t
         if verdict.reason != "rule:credit-line":
             continue
         j = i - 1
-        while (
-            j >= 0
-            and not out[j].is_junk
-            and out[j].score >= CAPTION_MIN_SCORE
-            and len(blocks[j].text.split()) <= CAPTION_WORDS
-        ):
+        if j < 0 or out[j].is_junk or out[j].score < CAPTION_MIN_SCORE or len(blocks[j].text.split()) > CAPTION_WORDS:
+            continue
+        while True:  # the caption, then its copies printed just above it
             out[j] = Verdict("caption", out[j].score, "context:caption-above-credit")
-            if j == 0 or blocks[j - 1].text != blocks[j].text:
-                break
             j -= 1
+            if j < 0 or out[j].is_junk or blocks[j].text != blocks[j + 1].text:
+                break
     return tuple(out)
 
 

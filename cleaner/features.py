@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
@@ -23,7 +22,7 @@ from .segment import BULLET
 from .types import CATEGORIES, Document
 
 #: Bump when a feature changes: a model trained on other features is refused.
-FEATURE_VERSION = "5"
+FEATURE_VERSION = "6"
 #: Hashed word n-gram space (model size grows with it).
 WORD_FEATURES = 2**18
 #: Hashed content-word space for the coherence features.
@@ -33,7 +32,12 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 _URL = re.compile(r"https?://|www\.|\.(com|org|net|co\.uk|io)\b", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.\w+")
 _TERMINAL = tuple('.!?…"”’\')»')
-_QUOTES = set('"“”«»„')
+_QUOTE = re.compile('["“”«»„]')
+_SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+# ASCII and general punctuation; arrows, dingbats, pictographs and emoji (the unicodedata
+# categories per character cost more than the rest of the features together).
+_PUNCT = re.compile(r"[!-/:-@\[-`{-~\u00a1-\u00bf\u2010-\u205e\u3000-\u303f]")
+_SYMBOL = re.compile(r"[\u2190-\u2bff\u2600-\u27bf\U0001f000-\U0001faff]")
 _CTA = frozenset(
     "get claim click tap subscribe sign join follow share download buy shop watch read leave enter "
     "register log login try grab visit check order save discover learn see don't dont please "
@@ -90,12 +94,11 @@ def shape(text: str, toks: list[str], tag: str) -> list[float]:
     n = max(len(text), 1)
     words = text.split()
     nw = max(len(words), 1)
-    upper = sum(c.isupper() for c in text)
-    letters = sum(c.isalpha() for c in text) or 1
-    digits = sum(c.isdigit() for c in text)
-    punct = sum(unicodedata.category(c).startswith("P") for c in text)
-    symbols = sum(unicodedata.category(c).startswith("S") for c in text)
-    emoji = any(ord(c) >= 0x2190 and unicodedata.category(c) == "So" for c in text)
+    upper = sum(map(str.isupper, text))
+    letters = sum(map(str.isalpha, text)) or 1
+    digits = sum(map(str.isdigit, text))
+    punct = len(_PUNCT.findall(text))
+    symbols = len(_SYMBOL.findall(text))
     first = toks[0] if toks else ""
     stripped = text.rstrip()
     rule = first_match(text)
@@ -109,7 +112,7 @@ def shape(text: str, toks: list[str], tag: str) -> list[float]:
         upper / letters,
         digits / n,
         punct / n,
-        float(emoji),
+        float(symbols > 0),
         symbols / n,
         float(tag == "li" or BULLET.match(text) is not None),
         float(tag == "h"),
@@ -120,8 +123,8 @@ def shape(text: str, toks: list[str], tag: str) -> list[float]:
         float(first in _CTA),
         float(sum(t in _SECOND_PERSON for t in toks) > 0),
         min(text.count("!"), 3) / 3,
-        float(any(c in _QUOTES for c in text)),
-        min(len(re.findall(r"[.!?](\s|$)", text)), 8) / 8,
+        float(_QUOTE.search(text) is not None),
+        min(len(_SENTENCE_END.findall(text)), 8) / 8,
         min(sum(len(w) for w in words) / nw, 15) / 15,
         float(len(words) <= 4),
         float("|" in text or "/" in text),

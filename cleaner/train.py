@@ -225,17 +225,17 @@ def training_sets(corpus: Path, data: Path, *, seed: int = 0) -> TrainingSets:
     test_templates = [t for t in templates if heldout(t.id)]
     has_pages = (scrapinghub / "lines.jsonl.gz").is_file()
     runs = scrapinghub_junk_runs(scrapinghub, split="train") if has_pages else []
-    negatives = read_negatives(corpus)
-    train_negatives = {lang: [t for t in texts if not heldout(t)] for lang, texts in negatives.items()}
-    test_negatives = {lang: [t for t in texts if heldout(t)] for lang, texts in negatives.items()}
-    generator = Generator(Sources(train_articles, train_templates, slots, runs, train_negatives), seed=seed)
+    # Hard negatives are few: inserted into held-out documents they would be counted many
+    # times over, so the held-out documents are made without them.
+    negatives = {lang: [t for t in texts if not heldout(t)] for lang, texts in read_negatives(corpus).items()}
+    generator = Generator(Sources(train_articles, train_templates, slots, runs, negatives), seed=seed)
     train = list(generator.documents([a for a in train_articles if a.topic != "own"], per_article=PER_ARTICLE))
     train += generator.documents([a for a in train_articles if a.topic == "own"], per_article=PER_OWN_ARTICLE)
     pages = scrapinghub_pages(scrapinghub, split="train") if has_pages else []
     train += pages
     for path in sorted((corpus / "docs").glob("*.jsonl")):
         train += read_examples(path)
-    test_generator = Generator(Sources(test_articles, test_templates, slots, [], test_negatives), seed=seed + 1)
+    test_generator = Generator(Sources(test_articles, test_templates, slots, []), seed=seed + 1)
     test = list(test_generator.documents(test_articles, per_article=1))
     scrapinghub_test = scrapinghub_pages(scrapinghub, split="test") if has_pages else []
     description = {
