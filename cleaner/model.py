@@ -122,29 +122,38 @@ def save(model: Model, path: Path) -> None:
 def _fixed_zip(data: bytes) -> bytes:
     """Rewrite a skops zip so that the same model gives the same bytes.
 
-    skops stamps the time on every entry and records each object's memory address as its
-    `__id__` (to restore shared references); both change from run to run. Timestamps are
-    fixed, and addresses renumbered in order of first appearance, which keeps the sharing.
+    skops stamps the time on every entry and names objects and array files after their
+    memory addresses (`__id__`, `<address>.npy`), which change from run to run. Timestamps
+    are fixed, and addresses renumbered in order of first appearance, which keeps the links.
     """
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for name in sorted(src.namelist()):
-            content = src.read(name)
-            if name == "schema.json":
-                content = json.dumps(_renumbered(json.loads(content), {}), indent=2).encode("utf-8")
+        files: dict[str, str] = {}
+        schema = _renumbered(json.loads(src.read("schema.json")), {}, files)
+        entries = {"schema.json": json.dumps(schema, indent=2).encode("utf-8")}
+        entries.update({new: src.read(old) for old, new in files.items()})
+        unknown = set(src.namelist()) - set(files) - {"schema.json"}
+        entries.update({name: src.read(name) for name in unknown})
+        for name in sorted(entries):
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
-            dst.writestr(info, content)
+            dst.writestr(info, entries[name])
     return out.getvalue()
 
 
-def _renumbered(node: Any, ids: dict[int, int]) -> Any:
+def _renumbered(node: Any, ids: dict[int, int], files: dict[str, str]) -> Any:
     if isinstance(node, dict):
-        return {
-            k: ids.setdefault(v, len(ids) + 1) if k == "__id__" else _renumbered(v, ids) for k, v in node.items()
-        }
+        out = {}
+        for key, value in node.items():
+            if key == "__id__":
+                out[key] = ids.setdefault(value, len(ids) + 1)
+            elif key == "file" and isinstance(value, str):
+                out[key] = files.setdefault(value, f"{len(files) + 1:06d}{Path(value).suffix}")
+            else:
+                out[key] = _renumbered(value, ids, files)
+        return out
     if isinstance(node, list):
-        return [_renumbered(v, ids) for v in node]
+        return [_renumbered(v, ids, files) for v in node]
     return node
 
 
