@@ -11,12 +11,19 @@ from .types import ARTICLE, CATEGORIES, Block, Verdict
 RULE_SCORE = 1.0
 #: A bullet or short line next to removed blocks goes with them from this score on.
 NEIGHBOUR_MIN_SCORE = 0.25
-#: Lines of at most this many words count as short for the neighbour revision.
+#: Lines of at most this many words and characters count as short for the neighbour revision
+#: (characters too: a line of Japanese has no spaces).
 SHORT_WORDS = 8
+SHORT_CHARS = 60
 #: A block of at most this many words just above a lone photo credit is its caption,
 #: unless the model is sure it is article (a credit can follow a paragraph by accident).
 CAPTION_WORDS = 60
 CAPTION_MIN_SCORE = 0.2
+
+
+def is_short(block: Block) -> bool:
+    """A line short enough to be a bullet, button or label."""
+    return len(block.text) <= SHORT_CHARS and len(block.text.split()) <= SHORT_WORDS
 
 
 def decide(
@@ -30,7 +37,7 @@ def decide(
     weighted = categories * junk[:, None]
     verdicts = []
     for i, (block, score, cats) in enumerate(zip(blocks, junk, categories)):
-        if block.tag == "li" or len(block.text.split()) <= SHORT_WORDS:
+        if block.tag == "li" or is_short(block):
             cats = cats + 0.5 * (weighted[i - 1] if i else 0) + 0.5 * (weighted[i + 1] if i + 1 < len(blocks) else 0)
         hit = first_match(block.text)
         if hit:
@@ -79,7 +86,7 @@ def _with_pitch(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tup
         for i, (block, verdict) in enumerate(zip(blocks, out)):
             if verdict.is_junk or verdict.score < NEIGHBOUR_MIN_SCORE:
                 continue
-            if block.tag != "li" and len(block.text.split()) > SHORT_WORDS:
+            if block.tag != "li" and not is_short(block):
                 continue
             neighbours = [out[j] for j in (i - 1, i + 1) if 0 <= j < len(out) and out[j].is_junk]
             if not neighbours:

@@ -55,3 +55,9 @@ def test_a_confident_article_line_above_a_credit_stays():
     doc = segment_text("Germany's economy shrank 0.2% in the last quarter.\nReuters")
     verdicts = (Verdict(ARTICLE, 0.01, "model:article"), Verdict("caption", 1.0, "rule:credit-line"))
     assert revise(doc.blocks, verdicts) == verdicts
+
+
+def test_a_long_line_without_spaces_is_not_short():
+    doc = segment_text("今すぐ無料で登録\n" + "報道によると、今回販売されたのは、いわゆる「脱獄」したiPhoneで、商標権の侵害にあたるとして警察が捜査を進めています。")
+    verdicts = (Verdict("ad", 0.9, "model:ad"), Verdict(ARTICLE, 0.4, "model:article"))
+    assert revise(doc.blocks, verdicts)[1].label == ARTICLE
