@@ -1,0 +1,122 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from cleaner import CorpusError
+from cleaner.cli import main
+from cleaner.corpus import (
+    Generator, Sources, example_from_record, heldout, own_articles, read_examples, read_templates,
+)
+from cleaner.train import metrics, training_sets
+
+
+def write_jsonl(path, records):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in records) + "\n", encoding="utf-8")
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    root = tmp_path / "corpus"
+    write_jsonl(root / "junk" / "comments.jsonl", [
+        {"id": "comments-a-001", "category": "comments", "lines": ["Leave a comment", "{number} comments"]},
+        {"id": "comments-b-002", "category": "comments", "lines": ["Join the discussion below"]},
+    ])
+    write_jsonl(root / "junk" / "ad.jsonl", [
+        {"id": f"ad-{k}-00{k}", "category": "ad", "lines": ["🎁 Free {brand} codes", "• Works today"]} for k in range(6)
+    ])
+    (root / "slots.json").write_text(json.dumps({"number": ["3", "12"], "brand": ["Acme"]}))
+    write_jsonl(root / "articles" / "en.jsonl", [
+        {"id": f"en-{k}", "lang": "en", "title": f"Story {k} about the harbour",
+         "paragraphs": [f"The harbour of town {k} reopened on Tuesday after repairs.", "Boats returned by the afternoon."]}
+        for k in range(12)
+    ])
+    return root
+
+
+def test_generator_is_deterministic_and_labels_every_block(corpus):
+    sources = Sources(own_articles(corpus), read_templates(corpus), {"number": ["3"], "brand": ["Acme"]}, [])
+    first = list(Generator(sources, seed=3).documents(sources.articles, per_article=2))
+    again = list(Generator(sources, seed=3).documents(sources.articles, per_article=2))
+    assert first == again
+    assert all(len(e.labels) == len(e.doc.blocks) for e in first)
+    labels = {l for e in first for l in e.labels}
+    assert "article" in labels and labels & {"ad", "comments"}
+    assert not any("{" in b.text for e in first for b in e.doc.blocks)
+
+
+def test_split_by_hash_is_stable_and_about_a_fifth():
+    keys = [f"bbc/sport/{k:03d}" for k in range(1000)]
+    share = sum(map(heldout, keys)) / len(keys)
+    assert 0.15 < share < 0.25
+    assert [heldout(k) for k in keys] == [heldout(k) for k in keys]
+
+
+def test_training_sets_hold_out_articles_and_templates(corpus, tmp_path):
+    sets = training_sets(corpus, tmp_path / "no-data")
+    train_groups = {e.group for e in sets.train}
+    assert train_groups.isdisjoint({e.group for e in sets.heldout})
+
+
+@pytest.mark.parametrize("record, message", [
+    ({"blocks": "x"}, "'blocks' list"),
+    ({"blocks": [{"text": "a", "label": "weather"}]}, "label 'weather'"),
+    ({"blocks": [{"text": "two\nlines", "label": "article"}]}, "one non-blank line"),
+    ({"blocks": [{"label": "article"}]}, "needs a 'text'"),
+])
+def test_malformed_records_say_what_and_where(record, message):
+    with pytest.raises(CorpusError, match=message) as error:
+        example_from_record(record, where="docs.jsonl:7")
+    assert "docs.jsonl:7" in str(error.value)
+
+
+def test_bad_corpus_files_are_named_with_line_numbers(tmp_path):
+    write_jsonl(tmp_path / "d.jsonl", [{"blocks": [{"text": "a", "label": "article"}]}, "{not json"])
+    with pytest.raises(CorpusError, match=r"d.jsonl:2: not JSON"):
+        read_examples(tmp_path / "d.jsonl")
+    write_jsonl(tmp_path / "c" / "junk" / "x.jsonl", [{"id": "x", "category": "spam", "lines": ["a"]}])
+    with pytest.raises(CorpusError, match=r"x.jsonl:1: category 'spam'"):
+        read_templates(tmp_path / "c")
+    with pytest.raises(CorpusError, match="no junk templates"):
+        read_templates(tmp_path / "empty")
+
+
+def test_clean_train_on_an_empty_corpus_says_what_is_wrong(tmp_path):
+    (tmp_path / "corpus").mkdir()
+    result = CliRunner().invoke(main, ["train", "--corpus", str(tmp_path / "corpus"), "--data",
+                                       str(tmp_path), "-o", str(tmp_path / "m.skops")])
+    assert result.exit_code == 1
+    assert "no junk templates found" in result.output
+    assert not (tmp_path / "m.skops").exists()
+
+
+def test_metrics_on_a_hand_worked_case():
+    doc = example_from_record({"blocks": [
+        {"text": "Title", "label": "article"}, {"text": "Body text.", "label": "article"},
+        {"text": "Leave a Reply", "label": "comments"}, {"text": "Share", "label": "social"},
+    ]}, where="t")
+    # predicted: one article lost (as ad), the comment caught, the share missed
+    m = metrics([doc], [("article", "ad", "comments", "article")])
+    assert (m["junk_precision"], m["junk_recall"], m["junk_f1"]) == (0.5, 0.5, 0.5)
+    assert m["article_retention"] == 0.5 and m["perfect_documents"] == 0.0
+    assert m["categories"]["comments"] == {"precision": 1.0, "recall": 1.0, "f1": 1.0, "support": 1}
+    assert m["categories"]["social"]["recall"] == 0.0
+
+
+def test_train_save_load_clean_round_trip(corpus, tmp_path):
+    from cleaner import Cleaner, Config
+    from cleaner import model as model_io
+    from cleaner.train import train
+
+    model, results = train(corpus, tmp_path / "no-data", seed=0)
+    assert set(results) == {"heldout_generated"}
+    path = tmp_path / "tiny.skops"
+    model_io.save(model, path)
+    card = json.loads(model_io.card_path(path).read_text())
+    assert card["sha256"] == model_io.sha256(path) and card["metrics"] == results
+    result = Cleaner(Config(model_path=path)).clean("Story about the harbour\n\nLeave a comment\n\nThe harbour reopened.")
+    assert result.blocks == 3
+    again, _ = train(corpus, tmp_path / "no-data", seed=0)
+    model_io.save(again, tmp_path / "again.skops")
+    assert (tmp_path / "again.skops").read_bytes() == path.read_bytes()
