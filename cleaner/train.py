@@ -45,6 +45,9 @@ from .types import ARTICLE, CATEGORIES
 LOGGER = logging.getLogger(__name__)
 #: Folds for the out-of-fold first-pass scores the second pass learns from.
 FOLDS = 5
+#: Inverse regularisation of the first-pass models (smaller: less trust in single words).
+JUNK_C = 2.0
+CATEGORY_C = 4.0
 #: Generated documents per training article (BBC) and per own article.
 PER_ARTICLE = 2
 PER_OWN_ARTICLE = 6
@@ -90,11 +93,11 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
 
 def _junk_estimator() -> LogisticRegression:
     # liblinear shuffles: a fixed random_state keeps `clean train` deterministic
-    return LogisticRegression(C=8.0, solver="liblinear", max_iter=2000, random_state=0)
+    return LogisticRegression(C=JUNK_C, solver="liblinear", max_iter=2000, random_state=0)
 
 
 def _category_estimator() -> LogisticRegression:
-    return LogisticRegression(C=8.0, solver="lbfgs", max_iter=1000, random_state=0)
+    return LogisticRegression(C=CATEGORY_C, solver="lbfgs", max_iter=1000, random_state=0)
 
 
 # --- evaluation ----------------------------------------------------------------------------
