@@ -181,7 +181,13 @@ def find_inputs(inputs: Iterable[str], *, follow_links: bool = False) -> Iterato
         path = Path(spec)
         if path.is_dir():
             root = path.resolve()
+            visited: set[Path] = set()
             for dirpath, dirnames, filenames in os.walk(path, followlinks=follow_links):
+                real = Path(dirpath).resolve()
+                if real in visited:  # a symbolic link loop, followed with --follow-links
+                    dirnames.clear()
+                    continue
+                visited.add(real)
                 dirnames.sort()
                 for filename in sorted(filenames):
                     file = Path(dirpath) / filename

@@ -138,3 +138,19 @@ def test_installed_clean_runs_outside_the_checkout(seeds, tmp_path):
     assert done.returncode == 0, done.stderr
     assert "4 documents cleaned" in done.stderr
     assert (tmp_path / "out" / "000_0e212c8f3092974b.json").is_file()
+
+
+def test_symlinks_out_of_the_folder_and_loops(tmp_path, seeds):
+    src = tmp_path / "in"
+    (src / "sub").mkdir(parents=True)
+    (src / "a.txt").write_bytes((seeds / "003_14739473532e5015.txt").read_bytes())
+    outside = tmp_path / "secret.txt"
+    outside.write_text("Outside text that must not be read without --follow-links.")
+    (src / "link.txt").symlink_to(outside)
+    (src / "sub" / "loop").symlink_to(src, target_is_directory=True)
+    result = CliRunner().invoke(main, [str(src), "-o", str(tmp_path / "out"), "--jobs", "1"])
+    assert result.exit_code == 1 and "symbolic link out of the input folder" in result.output
+    assert not (tmp_path / "out" / "link.txt").exists() and (tmp_path / "out" / "a.txt").exists()
+    result = CliRunner().invoke(main, [str(src), "-o", str(tmp_path / "out2"), "--jobs", "1", "--follow-links"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out2" / "link.txt").exists()
