@@ -7,7 +7,6 @@ import json
 import multiprocessing
 import os
 import re
-import sys
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
