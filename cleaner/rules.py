@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 Rule = Callable[[str], "str | None"]
 
@@ -88,6 +89,8 @@ RULES: dict[str, Rule] = {
 }
 
 
+# Cached: every block is matched twice, as a model feature and again when deciding.
+@lru_cache(maxsize=4096)
 def first_match(text: str) -> tuple[str, str] | None:
     """The (rule name, category) of the first rule that fires on `text`, if any.
 

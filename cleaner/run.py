@@ -67,7 +67,6 @@ class Doc:
 
 @dataclass(frozen=True, slots=True)
 class Failure:
-    sink: "Sink | None"
     name: str
     reason: str
 
@@ -193,13 +192,13 @@ def find_inputs(inputs: Iterable[str], *, follow_links: bool = False) -> Iterato
                     if not suffix_of(file):
                         continue
                     if file.is_symlink() and not follow_links and not file.resolve().is_relative_to(root):
-                        yield Failure(None, str(file), "symbolic link out of the input folder (use --follow-links)")
+                        yield Failure(str(file), "symbolic link out of the input folder (use --follow-links)")
                         continue
                     yield file, file.relative_to(path)
         elif path.is_file():
             yield path, Path(path.name)
         else:
-            yield Failure(None, spec, "no such file or folder")
+            yield Failure(spec, "no such file or folder")
 
 
 def out_stem(rel: Path) -> Path:
@@ -228,14 +227,14 @@ def jsonl_docs(lines: Iterable[str | bytes], sink: Sink, name: str) -> Iterator[
         try:
             record = json.loads(line)
         except (ValueError, UnicodeDecodeError) as error:
-            yield Failure(sink, where, f"malformed JSON line: {error}")
+            yield Failure(where, f"malformed JSON line: {error}")
             continue
         if not isinstance(record, dict):
-            yield Failure(sink, where, "a JSONL record must be an object with 'text' or 'html'")
+            yield Failure(where, "a JSONL record must be an object with 'text' or 'html'")
             continue
         content = record.get("html", record.get("text"))
         if not isinstance(content, str):
-            yield Failure(sink, where, "record has no 'text' or 'html' string")
+            yield Failure(where, "record has no 'text' or 'html' string")
             continue
         yield Doc(sink, f"{name}:{record.get('id', number)}", content, record)
 
@@ -255,7 +254,7 @@ def file_events(
         jsonl = suffix_of(path) in JSONL_SUFFIXES
         target = stem.with_suffix(".jsonl") if jsonl else stem.with_suffix(".txt")
         if target in seen:
-            yield Failure(None, str(path), f"its output {target} is already written by another input")
+            yield Failure(str(path), f"its output {target} is already written by another input")
             continue
         seen.add(target)
         if resume and target.exists() and (jsonl or target.with_suffix(".json").exists()):
@@ -269,14 +268,14 @@ def file_events(
                     yield from jsonl_docs(handle, sink, str(path))
             except (OSError, EOFError) as error:
                 sink.abort()
-                yield Failure(None, str(path), f"cannot read: {getattr(error, 'strerror', None) or error}")
+                yield Failure(str(path), f"cannot read: {getattr(error, 'strerror', None) or error}")
                 continue
             yield Close(sink)
         else:
             try:
                 yield Doc(Sink(str(path), text_path=target), str(path), read_bytes(path, limit=config.max_bytes))
             except InputError as error:
-                yield Failure(None, str(path), str(error))
+                yield Failure(str(path), str(error))
 
 
 # --- cleaning in order, in parallel --------------------------------------------------------
