@@ -357,8 +357,12 @@ def _pair(batch: list[Event], results: list[Any]) -> Iterator[tuple[Event, Any]]
 def run(
     events: Iterable[Event], *, config: Config, jobs: int, report: Report,
     progress: Callable[[int], None] = lambda n: None, warn: Callable[[str], None] = lambda s: None,
+    on_result: Callable[[str, str, dict[str, Any]], None] = lambda name, text, report: None,
 ) -> Report:
-    """Clean every document of `events` and write each result where its sink says."""
+    """Clean every document of `events` and write each result where its sink says.
+
+    `on_result(name, clean_text, report)` is called for every document cleaned, in input order.
+    """
     for event, result in ordered_results(events, config=config, jobs=jobs):
         if isinstance(event, Failure):
             report.failed(event.name, event.reason)
@@ -372,6 +376,7 @@ def run(
             text, doc_report = result
             event.sink.write(event, text, doc_report)
             report.done(doc_report)
+            on_result(event.name, text, doc_report)
             progress(1)
     return report
 
