@@ -62,7 +62,7 @@ def _config(threshold: float, keep: tuple[str, ...], model: Path | None, kind: s
 def run(inputs: tuple[str, ...], output: Path | None, keep: tuple[str, ...], threshold: float, jobs: int,
         kind: str, model: Path | None, max_bytes: int, report: Path | None, resume: bool,
         follow_links: bool, quiet: bool) -> None:
-    """Clean INPUT files and folders (.txt, .html, .htm, gzipped too, .jsonl) into -o OUT; `-` is stdin."""
+    """Clean INPUT files and folders (.txt, .html, .htm, .jsonl, .warc; gzipped too) into -o OUT; `-` is stdin."""
     from . import run as runner
 
     config = _config(threshold, keep, model, kind, max_bytes)

@@ -21,6 +21,10 @@ from .pipeline import Cleaner, prepare
 #: Suffixes read as one document each, and as one JSON record a line.
 DOCUMENT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".txt.gz", ".html.gz", ".htm.gz")
 JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
+#: Web archives: each HTML response record is a document; the output is JSONL.
+WARC_SUFFIXES = (".warc", ".warc.gz")
+#: Content types of WARC responses that are cleaned; other records are skipped and counted.
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 #: Documents sent to a worker at once, and batches in flight per worker.
 CHUNK = 32
 IN_FLIGHT = 4
@@ -34,6 +38,7 @@ class Report:
     removed: Counter[str] = field(default_factory=Counter)
     failures: list[tuple[str, str]] = field(default_factory=list)
     skipped: int = 0
+    records_skipped: Counter[str] = field(default_factory=Counter)
 
     def done(self, report: dict[str, Any]) -> None:
         self.documents += 1
@@ -49,6 +54,9 @@ class Report:
     def summary(self) -> str:
         removed = ", ".join(f"{k} {v}" for k, v in sorted(self.removed.items())) or "none"
         line = f"{self.documents} documents cleaned; blocks removed: {removed}; {len(self.failures)} failed"
+        if self.records_skipped:
+            reasons = ", ".join(f"{k} {v}" for k, v in sorted(self.records_skipped.items()))
+            line += f"; WARC records skipped: {reasons}"
         return line + (f"; {self.skipped} already done (--resume)" if self.skipped else "")
 
 
@@ -76,7 +84,16 @@ class Close:
     sink: "Sink"
 
 
-Event = Doc | Failure | Close
+@dataclass(frozen=True, slots=True)
+class Abort:
+    """An input that broke off midway: its output is discarded, not left half-written."""
+
+    sink: "Sink"
+    name: str
+    reason: str
+
+
+Event = Doc | Failure | Close | Abort
 
 
 class Sink:
@@ -167,7 +184,7 @@ def atomic_write(path: Path, text: str) -> None:
 
 def suffix_of(path: Path) -> str:
     name = path.name.lower()
-    for suffix in DOCUMENT_SUFFIXES + JSONL_SUFFIXES:
+    for suffix in DOCUMENT_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES:
         if name.endswith(suffix):
             return suffix
     return ""
@@ -239,6 +256,41 @@ def jsonl_docs(lines: Iterable[str | bytes], sink: Sink, name: str) -> Iterator[
         yield Doc(sink, f"{name}:{record.get('id', number)}", content, record)
 
 
+def warc_docs(stream: IO[bytes], sink: Sink, name: str, *, limit: int, skipped: Counter[str]) -> Iterator[Event]:
+    """One Doc per HTML response of a WARC file (Common Crawl layout), identified by URL and
+    record id; other records are counted in `skipped` by reason."""
+    from fastwarc.warc import ArchiveIterator, WarcRecordType
+
+    for record in ArchiveIterator(stream, parse_http=True, auto_decode="all"):
+        if record.headers.get("Content-Length") is None:  # fastwarc yields a cut-off last record as is
+            raise EOFError(f"WARC record {record.record_id or ''} without Content-Length (truncated file?)")
+        if record.record_type != WarcRecordType.response or not record.is_http:
+            skipped["not an HTTP response"] += 1
+            continue
+        content_type = (record.http_content_type or "").lower()
+        if not content_type.startswith(HTML_TYPES):
+            skipped["not HTML"] += 1
+            continue
+        if record.http_headers.status_code != 200:
+            skipped["HTTP status not 200"] += 1
+            continue
+        url = record.headers.get("WARC-Target-URI", "")
+        where = f"{name}:{url or record.record_id}"
+        body = record.reader.read(limit + 1)
+        if len(body) > limit:
+            yield Failure(where, f"over the size limit of {limit:,} bytes (see --max-bytes)")
+            continue
+        if len(body) != record.content_length:
+            raise EOFError(f"WARC record {record.record_id} is truncated")
+        content: bytes | str = body
+        if record.http_charset:  # the HTTP header's charset, when it decodes the body, wins
+            try:
+                content = body.decode(record.http_charset)
+            except (LookupError, UnicodeDecodeError):
+                pass
+        yield Doc(sink, where, content, {"id": record.record_id, "url": url})
+
+
 def file_events(
     inputs: Iterable[str], out: Path, *, config: Config, resume: bool, follow_links: bool, report: Report
 ) -> Iterator[Event]:
@@ -251,7 +303,7 @@ def file_events(
             continue
         path, rel = found
         stem = out / out_stem(rel)
-        jsonl = suffix_of(path) in JSONL_SUFFIXES
+        jsonl = suffix_of(path) in JSONL_SUFFIXES + WARC_SUFFIXES
         target = stem.with_suffix(".jsonl") if jsonl else stem.with_suffix(".txt")
         if target in seen:
             yield Failure(str(path), f"its output {target} is already written by another input")
@@ -263,12 +315,18 @@ def file_events(
         if jsonl:
             sink = Sink(str(path), jsonl_path=target)
             try:
+                # gzip is read here, not by fastwarc, which stops silently at a truncated member
                 opener = gzip.open if path.name.lower().endswith(".gz") else open
-                with opener(path, "rb") as handle:
-                    yield from jsonl_docs(handle, sink, str(path))
+                if suffix_of(path) in WARC_SUFFIXES:
+                    with opener(path, "rb") as handle:
+                        yield from warc_docs(handle, sink, str(path), limit=config.max_bytes,
+                                             skipped=report.records_skipped)
+                else:
+                    with opener(path, "rb") as handle:
+                        yield from jsonl_docs(handle, sink, str(path))
             except (OSError, EOFError) as error:
-                sink.abort()
-                yield Failure(str(path), f"cannot read: {getattr(error, 'strerror', None) or error}")
+                yield Abort(sink, str(path), f"cannot read: {getattr(error, 'strerror', None) or error}; "
+                                             "its output is not written")
                 continue
             yield Close(sink)
         else:
@@ -369,6 +427,10 @@ def run(
             warn(f"{event.name}: {event.reason}")
         elif isinstance(event, Close):
             event.sink.close()
+        elif isinstance(event, Abort):
+            event.sink.abort()
+            report.failed(event.name, event.reason)
+            warn(f"{event.name}: {event.reason}")
         elif isinstance(result, str):
             report.failed(event.name, result)
             warn(f"{event.name}: {result}")
