@@ -12,7 +12,7 @@ from typing import Any
 import click
 from tqdm import tqdm
 
-from .config import DEFAULT_MAX_BYTES, DEFAULT_THRESHOLD, KINDS, Config
+from .config import DEFAULT_MAX_BYTES, DEFAULT_REPEATS, DEFAULT_THRESHOLD, KINDS, Config
 from .errors import CleanerError
 from .types import CATEGORIES
 
@@ -38,9 +38,12 @@ def main() -> None:
     """
 
 
-def _config(threshold: float, keep: tuple[str, ...], model: Path | None, kind: str, max_bytes: int) -> Config:
+def _config(
+    threshold: float, keep: tuple[str, ...], model: Path | None, kind: str, max_bytes: int, repeats: int = 0
+) -> Config:
     try:
-        return Config(threshold=threshold, keep=frozenset(keep), model_path=model, kind=kind, max_bytes=max_bytes)
+        return Config(threshold=threshold, keep=frozenset(keep), model_path=model, kind=kind, max_bytes=max_bytes,
+                      repeats=repeats)
     except ValueError as error:
         raise click.UsageError(str(error)) from error
 
@@ -55,17 +58,19 @@ def _config(threshold: float, keep: tuple[str, ...], model: Path | None, kind: s
 @click.option("--kind", type=click.Choice(KINDS), default="auto", show_default=True, help="Input kind.")
 @click.option("--model", type=click.Path(path_type=Path), help="Model file (default: the shipped model).")
 @click.option("--max-bytes", type=int, default=DEFAULT_MAX_BYTES, show_default=True, help="Refuse larger inputs.")
+@click.option("--repeats", type=int, default=DEFAULT_REPEATS, show_default=True, metavar="PAGES",
+              help="Remove blocks found on at least PAGES pages of their site (reads inputs twice; 0: off).")
 @click.option("--report", type=click.Path(path_type=Path), help="With `-`: write the JSON report of the document here.")
 @click.option("--resume", is_flag=True, help="Skip inputs whose outputs are already written.")
 @click.option("--follow-links", is_flag=True, help="Follow symbolic links out of input folders.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
 def run(inputs: tuple[str, ...], output: Path | None, keep: tuple[str, ...], threshold: float, jobs: int,
-        kind: str, model: Path | None, max_bytes: int, report: Path | None, resume: bool,
+        kind: str, model: Path | None, max_bytes: int, repeats: int, report: Path | None, resume: bool,
         follow_links: bool, quiet: bool) -> None:
     """Clean INPUT files and folders (.txt, .html, .htm, .jsonl, .warc; gzipped too) into -o OUT; `-` is stdin."""
     from . import run as runner
 
-    config = _config(threshold, keep, model, kind, max_bytes)
+    config = _config(threshold, keep, model, kind, max_bytes, repeats)
     files = [i for i in inputs if i != "-"]
     if files and output is None:
         raise click.UsageError("give an output folder with -o when cleaning files or folders")
@@ -73,6 +78,8 @@ def run(inputs: tuple[str, ...], output: Path | None, keep: tuple[str, ...], thr
         raise click.UsageError("`-` (standard input) cannot be mixed with files")
     if jobs < 0:
         raise click.UsageError("--jobs must be 0 (all cores) or more")
+    if repeats and not files:
+        raise click.UsageError("--repeats reads the inputs twice: give files or folders, not `-`")
     jobs = jobs or os.cpu_count() or 1
     result = runner.Report()
     if files:
@@ -82,14 +89,17 @@ def run(inputs: tuple[str, ...], output: Path | None, keep: tuple[str, ...], thr
         except CleanerError as error:
             raise click.UsageError(str(error)) from error
     try:
+        table = None
         if files:
             assert output is not None
+            if repeats:
+                table = runner.count_repeats(files, output, config=config, jobs=jobs, follow_links=follow_links)
             events = runner.file_events(files, output, config=config, resume=resume,
                                         follow_links=follow_links, report=result)
         else:
             events = runner.stdin_events(sys.stdin.buffer, sys.stdout, report_path=report)
         with tqdm(unit=" docs", file=sys.stderr, disable=quiet or not sys.stderr.isatty()) as bar:
-            runner.run(events, config=config, jobs=jobs, report=result, progress=bar.update,
+            runner.run(events, config=config, jobs=jobs, report=result, progress=bar.update, repeats=table,
                        warn=lambda message: tqdm.write(f"error: {message}", file=sys.stderr))
     except CleanerError as error:
         raise click.ClickException(str(error)) from error

@@ -14,6 +14,8 @@ DEFAULT_MAX_BYTES = 20_000_000
 #: How the input is read: "auto" detects HTML or plain text.
 DEFAULT_KIND = "auto"
 KINDS = ("auto", "text", "html")
+#: Site-wide boilerplate is off by default: it reads a run's inputs twice (see cleaner.repeats).
+DEFAULT_REPEATS = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +27,8 @@ class Config:
     model_path: the model file; None means the shipped default model.
     kind: "auto", "text" or "html".
     max_bytes: inputs larger than this are refused with an error.
+    repeats: in runs over many pages, remove blocks found on at least this many pages of
+        their site (0: off; only the `clean` command and `cleaner.run` count them).
     """
 
     threshold: float = DEFAULT_THRESHOLD
@@ -32,6 +36,7 @@ class Config:
     model_path: Path | None = None
     kind: str = DEFAULT_KIND
     max_bytes: int = DEFAULT_MAX_BYTES
+    repeats: int = DEFAULT_REPEATS
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.threshold <= 1.0:
@@ -46,6 +51,8 @@ class Config:
             raise ValueError(f"kind must be one of {', '.join(KINDS)}, got {self.kind!r}")
         if self.max_bytes <= 0:
             raise ValueError(f"max_bytes must be positive, got {self.max_bytes}")
+        if self.repeats < 0 or self.repeats == 1:
+            raise ValueError(f"repeats must be 0 (off) or at least 2 pages, got {self.repeats}")
         object.__setattr__(self, "keep", frozenset(self.keep))
         if self.model_path is not None:
             object.__setattr__(self, "model_path", Path(self.model_path))

@@ -51,6 +51,32 @@ def decide(
     return tuple(verdicts)
 
 
+def with_repeats(
+    verdicts: tuple[Verdict, ...], categories: np.ndarray, pages: tuple[int | None, ...]
+) -> tuple[tuple[Verdict, ...], tuple[str, ...]]:
+    """Blocks that recur on many pages of their site are boilerplate: removed, as the model's
+    likeliest junk category, with their page count; and notes for the report.
+
+    `pages` holds, per block, its page count (0 below the minimum), or None for a block not
+    counted (short, a heading). A page whose kept counted blocks all recur is the same page
+    again (a duplicate, a mirror): repetition says nothing about its blocks, and is not used.
+    """
+    if not any(pages):
+        return verdicts, ()
+    if all(n for n, v in zip(pages, verdicts) if n is not None and not v.is_junk):
+        return verdicts, ("every block recurs on other pages of the site: repetition not used",)
+    out = []
+    for verdict, n, cats in zip(verdicts, pages, categories):
+        if not n:
+            out.append(verdict)
+        elif verdict.is_junk:
+            out.append(Verdict(verdict.label, verdict.score, verdict.reason, n))
+        else:
+            category = CATEGORIES[int(np.argmax(cats))]
+            out.append(Verdict(category, verdict.score, f"repeated:{category}", n))
+    return tuple(out), ()
+
+
 def revise(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
     """Second phase: blocks that belong to the junk next to them go with it."""
     return _with_pitch(blocks, _above_credit(blocks, verdicts))

@@ -14,7 +14,8 @@ def emit(doc: Document, verdicts: tuple[Verdict, ...], *, keep: frozenset[str], 
     for block, verdict in zip(doc.blocks, verdicts):
         if verdict.is_junk and verdict.label not in keep:
             removed.append(
-                Removal(block.index, block.start, block.end, block.text, verdict.label, verdict.score, verdict.reason)
+                Removal(block.index, block.start, block.end, block.text, verdict.label, verdict.score, verdict.reason,
+                        verdict.repeated)
             )
         else:
             kept.append(block.text)

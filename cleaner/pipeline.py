@@ -9,11 +9,12 @@ from typing import Any
 
 from . import model as model_io
 from .config import Config
-from .decide import decide, revise
+from .decide import decide, revise, with_repeats
 from .emit import emit
 from .errors import InputError
 from .extract import extract_html
 from .read import looks_like_html, to_text
+from .repeats import Repeats
 from .segment import segment_parts, segment_text
 from .types import CleanResult, Document
 
@@ -43,9 +44,12 @@ class Cleaner:
     'Title'
     """
 
-    def __init__(self, config: Config | None = None, *, model: model_io.Model | None = None) -> None:
+    def __init__(
+        self, config: Config | None = None, *, model: model_io.Model | None = None, repeats: Repeats | None = None
+    ) -> None:
         self.config = config or Config()
         self.model = model or model_io.load(self.config.model_path or model_io.default_model_path())
+        self.repeats = repeats
 
     def clean(self, content: str | bytes) -> CleanResult:
         """Clean one document (str or bytes, HTML or plain text)."""
@@ -61,12 +65,19 @@ class Cleaner:
         while batch := list(islice(items, BATCH_SIZE)):
             yield from self.clean_documents([prepare(c, config=self.config) for c in batch])
 
-    def clean_documents(self, docs: list[Document]) -> list[CleanResult]:
-        """Score prepared documents in one model call and decide each of them."""
+    def clean_documents(self, docs: list[Document], sites: list[str] | None = None) -> list[CleanResult]:
+        """Score prepared documents in one model call and decide each of them.
+
+        `sites` names each document's site, for the blocks that recur across a site's pages
+        (given a `repeats` table, see cleaner.repeats).
+        """
         results = []
-        for doc, (junk, categories) in zip(docs, self.model.score(docs)):
-            verdicts = revise(doc.blocks, decide(doc.blocks, junk, categories, threshold=self.config.threshold))
-            results.append(emit(doc, verdicts, keep=self.config.keep))
+        for k, (doc, (junk, categories)) in enumerate(zip(docs, self.model.score(docs))):
+            verdicts = decide(doc.blocks, junk, categories, threshold=self.config.threshold)
+            notes: tuple[str, ...] = ()
+            if self.repeats is not None and sites is not None:
+                verdicts, notes = with_repeats(verdicts, categories, self.repeats.of(sites[k], doc.blocks))
+            results.append(emit(doc, revise(doc.blocks, verdicts), keep=self.config.keep, notes=notes))
         return results
 
 

@@ -17,6 +17,7 @@ from typing import IO, Any
 from .config import Config
 from .errors import CleanerError, InputError
 from .pipeline import Cleaner, prepare
+from .repeats import Repeats, RepeatCounter, page_keys, site_of
 
 #: Suffixes read as one document each, and as one JSON record a line.
 DOCUMENT_SUFFIXES = (".txt", ".text", ".html", ".htm", ".txt.gz", ".html.gz", ".htm.gz")
@@ -65,12 +66,13 @@ class Report:
 
 @dataclass(frozen=True, slots=True)
 class Doc:
-    """One document to clean; its sink is where the result goes."""
+    """One document to clean; its sink is where the result goes; its site, for repeats."""
 
     sink: "Sink"
     name: str
     content: bytes | str
     record: dict[str, Any] | None = None
+    site: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +255,14 @@ def jsonl_docs(lines: Iterable[str | bytes], sink: Sink, name: str) -> Iterator[
         if not isinstance(content, str):
             yield Failure(where, "record has no 'text' or 'html' string")
             continue
-        yield Doc(sink, f"{name}:{record.get('id', number)}", content, record)
+        yield Doc(sink, f"{name}:{record.get('id', number)}", content, record, site_of(record_url(record), name))
+
+
+def record_url(record: dict[str, Any]) -> str:
+    """The page URL of a JSONL record: `url`, or datatrove's `metadata.url`."""
+    metadata = record.get("metadata")
+    url = record.get("url") or (metadata.get("url") if isinstance(metadata, dict) else None)
+    return url if isinstance(url, str) else ""
 
 
 def warc_docs(stream: IO[bytes], sink: Sink, name: str, *, limit: int, skipped: Counter[str]) -> Iterator[Event]:
@@ -288,7 +297,7 @@ def warc_docs(stream: IO[bytes], sink: Sink, name: str, *, limit: int, skipped: 
                 content = body.decode(record.http_charset)
             except (LookupError, UnicodeDecodeError):
                 pass
-        yield Doc(sink, where, content, {"id": record.record_id, "url": url})
+        yield Doc(sink, where, content, {"id": record.record_id, "url": url}, site_of(url, name))
 
 
 def file_events(
@@ -331,7 +340,8 @@ def file_events(
             yield Close(sink)
         else:
             try:
-                yield Doc(Sink(str(path), text_path=target), str(path), read_bytes(path, limit=config.max_bytes))
+                content = read_bytes(path, limit=config.max_bytes)
+                yield Doc(Sink(str(path), text_path=target), str(path), content, site=str(path.parent))
             except InputError as error:
                 yield Failure(str(path), str(error))
 
@@ -341,15 +351,18 @@ def file_events(
 _WORKER: Cleaner | None = None
 
 
-def _init_worker(config: Config) -> None:
+def _init_worker(config: Config, repeats: Repeats | None) -> None:
     global _WORKER
-    _WORKER = Cleaner(config)
+    _WORKER = Cleaner(config, repeats=repeats)
 
 
-def clean_batch(cleaner: Cleaner, contents: list[bytes | str]) -> list[tuple[str, dict[str, Any]] | str]:
+def clean_batch(
+    cleaner: Cleaner, contents: list[bytes | str], sites: list[str] | None = None
+) -> list[tuple[str, dict[str, Any]] | str]:
     """Clean a batch; each item is (clean text, report) or the reason it failed."""
     out: list[Any] = [None] * len(contents)
     docs, where = [], []
+    sites = sites or [""] * len(contents)
     for k, content in enumerate(contents):
         try:
             docs.append(prepare(content, config=cleaner.config))
@@ -358,32 +371,58 @@ def clean_batch(cleaner: Cleaner, contents: list[bytes | str]) -> list[tuple[str
             out[k] = str(error)
         except Exception as error:  # a bug must not end a long run; it is reported, not hidden
             out[k] = f"internal error: {type(error).__name__}: {error}"
-    for k, result in zip(where, cleaner.clean_documents(docs)):
+    for k, result in zip(where, cleaner.clean_documents(docs, [sites[k] for k in where])):
         out[k] = (result.text, result.to_dict())
     return out
 
 
-def _worker_batch(contents: list[bytes | str]) -> list[tuple[str, dict[str, Any]] | str]:
+def keys_batch(cleaner: Cleaner, contents: list[bytes | str], sites: list[str]) -> list[frozenset[int]]:
+    """The first pass of repeats: each page's block keys (none for a page that fails: the
+    second pass reports it)."""
+    out = []
+    for content, site in zip(contents, sites):
+        try:
+            out.append(page_keys(site, prepare(content, config=cleaner.config).blocks))
+        except Exception:  # noqa: BLE001 - reported by the cleaning pass
+            out.append(frozenset())
+    return out
+
+
+Task = Callable[[Cleaner, list[bytes | str], list[str]], list[Any]]
+
+
+def _worker_batch(task: Task, contents: list[bytes | str], sites: list[str]) -> list[Any]:
     assert _WORKER is not None
-    return clean_batch(_WORKER, contents)
+    return task(_WORKER, contents, sites)
 
 
 def ordered_results(
-    events: Iterable[Event], *, config: Config, jobs: int
-) -> Iterator[tuple[Event, tuple[str, dict[str, Any]] | str | None]]:
-    """Each event with its result (for a Doc), in input order, with bounded memory."""
+    events: Iterable[Event], *, config: Config, jobs: int, task: Task = clean_batch, repeats: Repeats | None = None
+) -> Iterator[tuple[Event, Any]]:
+    """Each event with its result (for a Doc), in input order, with bounded memory.
+
+    `task(cleaner, contents, sites)` makes the results of a batch: by default (clean text,
+    report) or the reason the document failed.
+    """
     batches = _batches(events)
+
+    def work(batch: list[Event]) -> tuple[list[bytes | str], list[str]]:
+        docs = [e for e in batch if isinstance(e, Doc)]
+        return [d.content for d in docs], [d.site for d in docs]
+
     if jobs <= 1:
-        cleaner = Cleaner(config)
+        cleaner = Cleaner(config, repeats=repeats)
         for batch in batches:
-            yield from _pair(batch, clean_batch(cleaner, [e.content for e in batch if isinstance(e, Doc)]))
+            yield from _pair(batch, task(cleaner, *work(batch)))
         return
     # spawn, not fork: a forked copy of a process whose OpenMP threads hold locks can hang.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(config,)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, mp_context=context, initializer=_init_worker, initargs=(config, repeats)
+    ) as pool:
         window: deque[tuple[list[Event], Future[Any]]] = deque()
         for batch in batches:
-            window.append((batch, pool.submit(_worker_batch, [e.content for e in batch if isinstance(e, Doc)])))
+            window.append((batch, pool.submit(_worker_batch, task, *work(batch))))
             if len(window) >= jobs * IN_FLIGHT:
                 done, future = window.popleft()
                 yield from _pair(done, future.result())
@@ -416,12 +455,13 @@ def run(
     events: Iterable[Event], *, config: Config, jobs: int, report: Report,
     progress: Callable[[int], None] = lambda n: None, warn: Callable[[str], None] = lambda s: None,
     on_result: Callable[[str, str, dict[str, Any]], None] = lambda name, text, report: None,
+    repeats: Repeats | None = None,
 ) -> Report:
     """Clean every document of `events` and write each result where its sink says.
 
     `on_result(name, clean_text, report)` is called for every document cleaned, in input order.
     """
-    for event, result in ordered_results(events, config=config, jobs=jobs):
+    for event, result in ordered_results(events, config=config, jobs=jobs, repeats=repeats):
         if isinstance(event, Failure):
             report.failed(event.name, event.reason)
             warn(f"{event.name}: {event.reason}")
@@ -441,6 +481,22 @@ def run(
             on_result(event.name, text, doc_report)
             progress(1)
     return report
+
+
+def count_repeats(
+    inputs: Iterable[str], out: Path, *, config: Config, jobs: int, follow_links: bool
+) -> Repeats:
+    """The first pass of site-wide boilerplate: on how many pages of its site each block occurs.
+
+    Every input is read, including those a `--resume` run will skip, so that the table, and
+    the outputs, are those of an uninterrupted run.
+    """
+    counter = RepeatCounter()
+    events = file_events(inputs, out, config=config, resume=False, follow_links=follow_links, report=Report())
+    for event, keys in ordered_results(events, config=config, jobs=jobs, task=keys_batch):
+        if isinstance(event, Doc):
+            counter.add(keys)
+    return counter.table(config.repeats)
 
 
 def stdin_events(stream: IO[bytes], stdout: IO[str], *, report_path: Path | None) -> Iterator[Event]:
@@ -466,4 +522,4 @@ def check_output(inputs: Iterable[str], out: Path) -> None:
             raise InputError(f"the output folder {out} is inside the input folder {spec}; choose another -o")
 
 
-__all__ = ["Report", "check_output", "file_events", "run", "stdin_events"]
+__all__ = ["Report", "check_output", "count_repeats", "file_events", "run", "stdin_events"]

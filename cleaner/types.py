@@ -42,11 +42,13 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
-    """The decision on one block: its label, the junk score in [0, 1] and why."""
+    """The decision on one block: its label, the junk score in [0, 1], why, and on how many
+    pages of its site the block occurs in this run (0 when not counted or below the minimum)."""
 
     label: str
     score: float
     reason: str
+    repeated: int = 0
 
     @property
     def is_junk(self) -> bool:
@@ -64,9 +66,10 @@ class Removal:
     category: str
     score: float
     reason: str
+    repeated: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        out: dict[str, Any] = {
             "index": self.index,
             "start": self.start,
             "end": self.end,
@@ -75,6 +78,9 @@ class Removal:
             "reason": self.reason,
             "text": self.text,
         }
+        if self.repeated:
+            out["repeated"] = self.repeated
+        return out
 
 
 @dataclass(frozen=True, slots=True)
