@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
@@ -13,6 +14,7 @@ from .decide import decide, revise, with_repeats
 from .emit import emit
 from .errors import InputError
 from .extract import extract_html
+from .language import FUNCTION_WORDS, trained_language
 from .read import looks_like_html, to_text
 from .repeats import Repeats
 from .segment import segment_parts, segment_text
@@ -20,6 +22,10 @@ from .types import CleanResult, Document
 
 #: Documents scored together in one call of the model (amortises its fixed cost).
 BATCH_SIZE = 64
+#: The report's note on a document in a language the model was not trained on.
+UNKNOWN_LANGUAGE = (
+    f"not in a language the model was trained on ({', '.join(FUNCTION_WORDS)}): only rules applied"
+)
 
 
 def prepare(content: str | bytes, *, config: Config) -> Document:
@@ -73,10 +79,15 @@ class Cleaner:
         """
         results = []
         for k, (doc, (junk, categories)) in enumerate(zip(docs, self.model.score(docs))):
-            verdicts = decide(doc.blocks, junk, categories, threshold=self.config.threshold)
+            threshold = self.config.threshold
             notes: tuple[str, ...] = ()
+            if trained_language(" ".join(b.text for b in doc.blocks)) is None:
+                threshold = math.inf  # unsure of every block: keep all but the rules' certainties
+                notes = (UNKNOWN_LANGUAGE,)
+            verdicts = decide(doc.blocks, junk, categories, threshold=threshold)
             if self.repeats is not None and sites is not None:
-                verdicts, notes = with_repeats(verdicts, categories, self.repeats.of(sites[k], doc.blocks))
+                verdicts, repeat_notes = with_repeats(verdicts, categories, self.repeats.of(sites[k], doc.blocks))
+                notes += repeat_notes
             results.append(emit(doc, revise(doc.blocks, verdicts), keep=self.config.keep, notes=notes))
         return results
 

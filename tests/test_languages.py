@@ -1,0 +1,65 @@
+"""Pages in other languages: never worse than the extraction alone, and unsure → keep.
+
+The pages in tests/fixtures/pages are our own writing: a short local news article in German,
+French, Spanish (languages the model was trained on, a little) and Italian (not trained on),
+each followed by a newsletter prompt and a comment-form line in its language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cleaner import Config, clean
+from cleaner.language import trained_language
+from cleaner.pipeline import UNKNOWN_LANGUAGE, prepare
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+#: The junk lines of each page (the last two paragraphs).
+JUNK = {
+    "de": ("Unser Newsletter", "Hinterlassen Sie einen Kommentar"),
+    "fr": ("Abonnez-vous à notre newsletter", "Laisser un commentaire"),
+    "es": ("Suscríbete a nuestro boletín", "Deja un comentario"),
+    "it": ("Iscriviti alla nostra newsletter", "Leave a Reply"),
+}
+
+
+def article_blocks(lang: str) -> list[str]:
+    """What the extraction alone gives, minus the junk lines: the article."""
+    doc = prepare((PAGES / f"{lang}.html").read_bytes(), config=Config())
+    return [b.text for b in doc.blocks if not b.text.startswith(JUNK[lang])]
+
+
+@pytest.mark.parametrize("lang", sorted(JUNK))
+def test_never_loses_article_text_the_extraction_keeps(lang: str) -> None:
+    result = clean((PAGES / f"{lang}.html").read_bytes())
+    blocks = article_blocks(lang)
+    assert len(blocks) >= 4
+    assert [b for b in blocks if b not in result.text] == []
+
+
+@pytest.mark.parametrize("lang", ["de", "fr", "es"])
+def test_trained_languages_are_recognised(lang: str) -> None:
+    assert trained_language(" ".join(article_blocks(lang))) == lang
+
+
+def test_untrained_language_keeps_all_but_rule_hits() -> None:
+    result = clean((PAGES / "it.html").read_bytes())
+    assert UNKNOWN_LANGUAGE in result.notes
+    assert [(r.text, r.reason) for r in result.removed] == [("Leave a Reply", "rule:comment-form")]
+
+
+def test_short_text_is_left_to_the_model() -> None:
+    assert trained_language("Leave a Reply. Cancel reply.") == ""
+    assert UNKNOWN_LANGUAGE not in clean("Leave a Reply\n\nShare this\n").notes
+
+
+@pytest.mark.parametrize("lang", [
+    "de",
+    pytest.param("fr", marks=pytest.mark.xfail(strict=True, reason="French newsletter and comment prompts are missed")),
+    pytest.param("es", marks=pytest.mark.xfail(strict=True, reason="the Spanish newsletter prompt is missed")),
+])
+def test_junk_of_trained_languages_is_removed(lang: str) -> None:
+    removed = [r.text for r in clean((PAGES / f"{lang}.html").read_bytes()).removed]
+    assert [j for j in JUNK[lang] if not any(text.startswith(j) for text in removed)] == []
