@@ -29,6 +29,9 @@ HELDOUT_SHARE = 0.2
 CLEAN_SHARE = 0.2
 #: Share of generated documents given article sub-headings.
 SUBHEADING_SHARE = 0.25
+#: Share of documents cut to their first few paragraphs: short articles (reviews, interviews,
+#: briefs) have little vocabulary in common between paragraphs, and must not look off-topic.
+SHORT_SHARE = 0.3
 #: Share of generated documents given a hard negative: an article line that looks like junk.
 NEGATIVE_SHARE = 0.35
 #: How often each category is drawn, in CATEGORIES order.
@@ -267,7 +270,10 @@ class Generator:
 
     def compose(self, article: Article, doc_id: str) -> Example:
         rng = self.rng
-        blocks: list[tuple[str, str]] = [(article.title, ARTICLE)] + [(p, ARTICLE) for p in article.paragraphs]
+        paragraphs = article.paragraphs
+        if rng.random() < SHORT_SHARE:
+            paragraphs = paragraphs[: rng.randint(2, 6)]
+        blocks: list[tuple[str, str]] = [(article.title, ARTICLE)] + [(p, ARTICLE) for p in paragraphs]
         if rng.random() < SUBHEADING_SHARE:
             blocks = self.with_subheadings(blocks)
         negatives = self.sources.negatives.get(article.lang)
