@@ -6,6 +6,12 @@ from typing import Any
 
 from .types import CleanResult, Document, Removal, Verdict
 
+# The note of a document without blocks; HTML may have had markup, but no text was extracted.
+_NOTHING_TO_CLEAN = {
+    "text": "empty input: no text to clean",
+    "html": "no text found in the HTML (empty, only scripts or markup, or all page boilerplate)",
+}
+
 
 def emit(doc: Document, verdicts: tuple[Verdict, ...], *, keep: frozenset[str], notes: tuple[str, ...] = ()) -> CleanResult:
     """Kept blocks joined by the document's separator, and every removed block reported."""
@@ -20,7 +26,7 @@ def emit(doc: Document, verdicts: tuple[Verdict, ...], *, keep: frozenset[str], 
         else:
             kept.append(block.text)
     if not doc.blocks:
-        notes = (*notes, "empty input: no text to clean")
+        notes = (*notes, _NOTHING_TO_CLEAN[doc.kind])
     return CleanResult(
         text=doc.separator.join(kept),
         removed=tuple(removed),

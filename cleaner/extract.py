@@ -6,7 +6,9 @@ import logging
 
 import trafilatura
 from lxml import etree
+from trafilatura.utils import HTML_PARSER, load_html
 
+from .errors import InputError
 
 LOGGER = logging.getLogger(__name__)
 
@@ -14,6 +16,8 @@ LOGGER = logging.getLogger(__name__)
 _TAGS = {"p": "p", "head": "h", "item": "li", "quote": "quote", "cell": "cell", "code": "p"}
 _CONTAINERS = {"main", "list", "table", "row", "div", "figure"}
 _METADATA = ("title", "author", "date", "url", "sitename", "hostname", "description")
+#: libxml2 stops parsing at this nesting depth (without XML_PARSE_HUGE): all that follows is lost.
+MAX_DEPTH = 255
 
 
 def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
@@ -22,11 +26,15 @@ def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
     Recall is favoured: the classifier after it removes what trafilatura lets through,
     while text trafilatura drops is lost for good. The page title goes to the metadata
     and is dropped from the body when the body repeats it as its first heading.
+    A page nested deeper than MAX_DEPTH is refused rather than cut short.
     """
+    tree = _load(html)
+    if tree is None:
+        return [], {}
     # bare_extraction, not extract(output_format="xml"): the XML serialisation can miss text
     # that trafilatura's own fallback found (seen on a scrapinghub page: half the article).
     result = trafilatura.bare_extraction(
-        html,
+        tree,
         favor_recall=True,
         include_comments=False,
         include_tables=True,
@@ -44,6 +52,19 @@ def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
     if parts and parts[0][1] == "h" and " ".join(parts[0][0].split()) == " ".join(title.split()):
         parts = parts[1:]
     return parts, metadata
+
+
+def _load(html: str) -> etree._Element | None:
+    """The page's tree, parsed as trafilatura parses it, checked for a parse that stopped early."""
+    tree = load_html(html)
+    # libxml2 gives up at its depth limit and keeps only what came before: a page of unclosed
+    # tags would lose its whole article in silence.
+    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in HTML_PARSER.error_log):
+        raise InputError(
+            f"HTML nested more than {MAX_DEPTH} levels deep (unclosed tags?): "
+            "the parser stops there, so the page is refused rather than cut short"
+        )
+    return tree
 
 
 def _walk(element: etree._Element) -> list[tuple[str, str]]:

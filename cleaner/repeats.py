@@ -54,7 +54,10 @@ def site_of(url: str, fallback: str) -> str:
     >>> site_of("https://www.example.com/a/b", "x"), site_of("", "news/")
     ('example.com', 'news/')
     """
-    host = urlsplit(url).hostname or "" if url else ""
+    try:
+        host = urlsplit(url).hostname or "" if url else ""
+    except ValueError:  # not a URL ("http://[")
+        host = ""
     return host.removeprefix("www.") or fallback
 
 

@@ -7,6 +7,7 @@ import json
 import multiprocessing
 import os
 import re
+import stat
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -114,10 +115,15 @@ class Sink:
     def write(self, doc: Doc, text: str, report: dict[str, Any]) -> None:
         if doc.record is not None:
             record = dict(doc.record, text=text, cleaner=report)
-            self._jsonl().write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+            line = json.dumps(record, ensure_ascii=False, sort_keys=True)
+            self._jsonl().write(re.sub("[\ud800-\udfff]", lambda m: f"\\u{ord(m[0]):04x}", line) + "\n")
         elif self.text_path is not None:
-            atomic_write(self.text_path, text + ("\n" if text else ""))
-            atomic_write(self.text_path.with_suffix(".json"), dumps(report))
+            try:
+                atomic_write(self.text_path, text + ("\n" if text else ""))
+                atomic_write(self.text_path.with_suffix(".json"), dumps(report))
+            except OSError:
+                self.text_path.unlink(missing_ok=True)
+                raise
         else:
             assert self.stream is not None
             self.stream.write(text + ("\n" if text else ""))
@@ -154,9 +160,14 @@ def dumps(report: dict[str, Any]) -> str:
     return json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+_SERIAL = 0
+
+
 def temporary(path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    global _SERIAL
+    _SERIAL += 1
+    return path.with_name(f".cleaner.{os.getpid()}.{_SERIAL}.tmp")
 
 
 _TEMPORARY = re.compile(r"^\..+\.\d+\.tmp$")
@@ -199,7 +210,11 @@ def find_inputs(inputs: Iterable[str], *, follow_links: bool = False) -> Iterato
         if path.is_dir():
             root = path.resolve()
             visited: set[Path] = set()
-            for dirpath, dirnames, filenames in os.walk(path, followlinks=follow_links):
+            unlisted: list[OSError] = []
+            for dirpath, dirnames, filenames in os.walk(path, followlinks=follow_links, onerror=unlisted.append):
+                while unlisted:
+                    error = unlisted.pop()
+                    yield Failure(str(error.filename), f"cannot read: {error.strerror or error}")
                 real = Path(dirpath).resolve()
                 if real in visited:  # a symbolic link loop, followed with --follow-links
                     dirnames.clear()
@@ -210,10 +225,25 @@ def find_inputs(inputs: Iterable[str], *, follow_links: bool = False) -> Iterato
                     file = Path(dirpath) / filename
                     if not suffix_of(file):
                         continue
-                    if file.is_symlink() and not follow_links and not file.resolve().is_relative_to(root):
+                    try:
+                        outside = file.is_symlink() and not follow_links and not file.resolve().is_relative_to(root)
+                    except (RuntimeError, OSError):
+                        yield Failure(str(file), "symbolic link loop")
+                        continue
+                    if outside:
                         yield Failure(str(file), "symbolic link out of the input folder (use --follow-links)")
                         continue
+                    try:
+                        regular = stat.S_ISREG(file.stat().st_mode)
+                    except OSError:
+                        regular = True  # reading it reports why
+                    if not regular:
+                        yield Failure(str(file), "not a regular file (a FIFO, socket or device)")
+                        continue
                     yield file, file.relative_to(path)
+            while unlisted:
+                error = unlisted.pop()
+                yield Failure(str(error.filename), f"cannot read: {error.strerror or error}")
         elif path.is_file():
             yield path, Path(path.name)
         else:
@@ -231,7 +261,7 @@ def read_bytes(path: Path, *, limit: int) -> bytes:
         with (gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")) as handle:
             data = handle.read(limit + 1)
     except (OSError, EOFError) as error:
-        raise InputError(f"cannot read: {error.strerror or error}") from error
+        raise InputError(f"cannot read: {getattr(error, 'strerror', None) or error}") from error
     if len(data) > limit:
         raise InputError(f"over the size limit of {limit:,} bytes (see --max-bytes)")
     return data
@@ -245,17 +275,18 @@ def jsonl_docs(lines: Iterable[str | bytes], sink: Sink, name: str) -> Iterator[
             continue
         try:
             record = json.loads(line)
-        except (ValueError, UnicodeDecodeError) as error:
+        except (ValueError, UnicodeDecodeError, RecursionError) as error:
             yield Failure(where, f"malformed JSON line: {error}")
             continue
         if not isinstance(record, dict):
             yield Failure(where, "a JSONL record must be an object with 'text' or 'html'")
             continue
-        content = record.get("html", record.get("text"))
+        content = next((record[k] for k in ("html", "text") if isinstance(record.get(k), str)), None)
         if not isinstance(content, str):
             yield Failure(where, "record has no 'text' or 'html' string")
             continue
-        yield Doc(sink, f"{name}:{record.get('id', number)}", content, record, site_of(record_url(record), name))
+        shown = f" (id {repr(record['id'])[:80]})" if "id" in record else ""
+        yield Doc(sink, f"{where}{shown}", content, record, site_of(record_url(record), name))
 
 
 def record_url(record: dict[str, Any]) -> str:
@@ -313,7 +344,7 @@ def file_events(
         path, rel = found
         stem = out / out_stem(rel)
         jsonl = suffix_of(path) in JSONL_SUFFIXES + WARC_SUFFIXES
-        target = stem.with_suffix(".jsonl") if jsonl else stem.with_suffix(".txt")
+        target = stem.with_name(stem.name + (".jsonl" if jsonl else ".txt"))
         if target in seen:
             yield Failure(str(path), f"its output {target} is already written by another input")
             continue
@@ -451,6 +482,10 @@ def _pair(batch: list[Event], results: list[Any]) -> Iterator[tuple[Event, Any]]
         yield event, next(it) if isinstance(event, Doc) else None
 
 
+def printable(name: str) -> str:
+    return re.sub(r"[\x00-\x1f\x7f]", lambda m: repr(m[0])[1:-1], name)
+
+
 def run(
     events: Iterable[Event], *, config: Config, jobs: int, report: Report,
     progress: Callable[[int], None] = lambda n: None, warn: Callable[[str], None] = lambda s: None,
@@ -464,19 +499,29 @@ def run(
     for event, result in ordered_results(events, config=config, jobs=jobs, repeats=repeats):
         if isinstance(event, Failure):
             report.failed(event.name, event.reason)
-            warn(f"{event.name}: {event.reason}")
+            warn(f"{printable(event.name)}: {event.reason}")
         elif isinstance(event, Close):
-            event.sink.close()
+            try:
+                event.sink.close()
+            except OSError as error:
+                event.sink.abort()
+                report.failed(event.sink.name, f"cannot write its output: {error.strerror or error}")
+                warn(f"{event.sink.name}: cannot write its output: {error.strerror or error}")
         elif isinstance(event, Abort):
             event.sink.abort()
             report.failed(event.name, event.reason)
-            warn(f"{event.name}: {event.reason}")
+            warn(f"{printable(event.name)}: {event.reason}")
         elif isinstance(result, str):
             report.failed(event.name, result)
-            warn(f"{event.name}: {result}")
+            warn(f"{printable(event.name)}: {result}")
         elif result is not None:
             text, doc_report = result
-            event.sink.write(event, text, doc_report)
+            try:
+                event.sink.write(event, text, doc_report)
+            except OSError as error:
+                report.failed(event.name, f"cannot write its output: {error.strerror or error}")
+                warn(f"{printable(event.name)}: cannot write its output: {error.strerror or error}")
+                continue
             report.done(doc_report)
             on_result(event.name, text, doc_report)
             progress(1)

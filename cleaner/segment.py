@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from .types import Block, Document
 
-_LINE = re.compile(r"[^\n]*\n?")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 BULLET = re.compile(r"^\s*(?:[•·▪‣◦●○■□➤►▶→✓✔✅☑❌✗★☆»*+\-–—]|\d{1,2}[.)])\s+")
 
 
@@ -23,21 +23,22 @@ def is_bullet(line: str) -> bool:
 def segment_text(text: str) -> Document:
     """Cut plain text into one block per non-blank line, with offsets into `text`.
 
+    Lines end at "\\n", "\\r\\n" or "\\r"; the text is not rewritten, so that offsets point into
+    the input itself.
+
     >>> [b.text for b in segment_text("Title\\n\\nFirst para.\\n  • a bullet\\n").blocks]
     ['Title', 'First para.', '• a bullet']
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[Block] = []
     blank_gaps = gaps = 0
     blank_run = False
-    pos = 0
     for match in _LINE.finditer(text):
         line = match.group()
         if not line:
             break
         stripped = line.strip()
         if stripped:
-            start = pos + line.index(stripped[0])
+            start = match.start() + line.index(stripped[0])
             if blocks:
                 gaps += 1
                 blank_gaps += blank_run
@@ -47,7 +48,6 @@ def segment_text(text: str) -> Document:
             blank_run = False
         else:
             blank_run = True
-        pos = match.end()
     separator = "\n\n" if gaps and blank_gaps * 2 >= gaps else "\n"
     return Document(text=text, blocks=tuple(blocks), kind="text", separator=separator)
 
