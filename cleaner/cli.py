@@ -64,11 +64,14 @@ def _config(
 @click.option("--resume", is_flag=True, help="Skip inputs whose outputs are already written.")
 @click.option("--follow-links", is_flag=True, help="Follow symbolic links out of input folders.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no summary.")
+@click.option("--review", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write one HTML page to review the documents cleaned and every block removed.")
 def run(inputs: tuple[str, ...], output: Path | None, keep: tuple[str, ...], threshold: float, jobs: int,
         kind: str, model: Path | None, max_bytes: int, repeats: int, report: Path | None, resume: bool,
-        follow_links: bool, quiet: bool) -> None:
+        follow_links: bool, quiet: bool, review: Path | None) -> None:
     """Clean INPUT files and folders (.txt, .html, .htm, .jsonl, .warc; gzipped too) into -o OUT; `-` is stdin."""
     from . import run as runner
+    from .review import ReviewWriter
 
     config = _config(threshold, keep, model, kind, max_bytes, repeats)
     files = [i for i in inputs if i != "-"]
@@ -88,6 +91,7 @@ def run(inputs: tuple[str, ...], output: Path | None, keep: tuple[str, ...], thr
             runner.check_output(files, output)
         except CleanerError as error:
             raise click.UsageError(str(error)) from error
+    review_page = ReviewWriter(review) if review else None
     try:
         table = None
         if files:
@@ -100,9 +104,12 @@ def run(inputs: tuple[str, ...], output: Path | None, keep: tuple[str, ...], thr
             events = runner.stdin_events(sys.stdin.buffer, sys.stdout, report_path=report)
         with tqdm(unit=" docs", file=sys.stderr, disable=quiet or not sys.stderr.isatty()) as bar:
             runner.run(events, config=config, jobs=jobs, report=result, progress=bar.update, repeats=table,
-                       warn=lambda message: tqdm.write(f"error: {message}", file=sys.stderr))
+                       warn=lambda message: tqdm.write(f"error: {message}", file=sys.stderr),
+                       on_result=review_page.add if review_page else lambda *_: None)
     except CleanerError as error:
         raise click.ClickException(str(error)) from error
+    if review_page:
+        review_page.close()
     if not quiet:
         click.echo(result.summary(), err=True)
     sys.exit(result.return_code)
