@@ -5,6 +5,10 @@ at offsets that point into the text read)."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -14,6 +18,7 @@ from cleaner.pipeline import prepare
 from cleaner.read import decode, to_text
 from cleaner.run import Doc, Failure, Sink, jsonl_docs
 from cleaner.types import Document
+from conftest import require
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 SLOW = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -159,3 +164,18 @@ def test_html_ish_loses_nothing(cleaner, html):
 @given(html=HTML, encoding=ENCODINGS)
 def test_html_ish_bytes_lose_nothing(cleaner, html, encoding):
     check_nothing_lost(cleaner, html.encode(encoding, "replace"))
+
+
+# --- coverage-guided (atheris) ----------------------------------------------------------------
+
+
+def test_atheris_finds_no_crash_in_20000_inputs():
+    require("atheris")
+    harness = Path(__file__).with_name("fuzz_atheris.py")
+    run = subprocess.run(
+        [sys.executable, str(harness), "-runs=20000", "-seed=1", "-max_len=4096"],
+        capture_output=True, text=True, timeout=600,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(harness.parent.parent), os.environ.get("PYTHONPATH")]))},
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert "Done 20000 runs" in run.stderr

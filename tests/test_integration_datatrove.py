@@ -1,21 +1,12 @@
 """cleaner.integrations.datatrove: CleanerStep between a reader and a writer."""
 
-import importlib
 import json
-import os
 import pickle
 
 import pytest
 
 from cleaner import Config
-
-
-def require(module: str):
-    """The module, or skip; not on CI, which installs the extras: there a missing one fails."""
-    if os.environ.get("CI"):
-        return importlib.import_module(module)
-    return pytest.importorskip(module)
-
+from conftest import require
 
 require("datatrove")
 from datatrove.data import Document  # after the import check

@@ -1,7 +1,6 @@
 """cleaner.integrations.ray: CleanBatch in Dataset.map_batches on a local Ray instance."""
 
 import ast
-import importlib
 import json
 import os
 from pathlib import Path
@@ -9,14 +8,7 @@ from pathlib import Path
 import pytest
 
 from cleaner import Config
-
-
-def require(module: str):
-    """The module, or skip; not on CI, which installs the extras: there a missing one fails."""
-    if os.environ.get("CI"):
-        return importlib.import_module(module)
-    return pytest.importorskip(module)
-
+from conftest import require
 
 ray = require("ray")
 pa = require("pyarrow")
