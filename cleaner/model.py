@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import ThreadpoolController
 
 from .errors import ModelError
-from .features import FEATURE_VERSION, context_features, document_features, stack
+from .features import FEATURE_VERSION, block_counts, block_features, context_features, stack
 from .types import CATEGORIES, Document
 
 #: The only types a model file may contain besides skops' own defaults.
@@ -76,32 +76,23 @@ class Model:
 
     def score(self, docs: Sequence[Document]) -> list[tuple[np.ndarray, np.ndarray]]:
         """Per document: the junk score of each block and its category probabilities."""
-        # One thread: a batch is a few thousand rows, too few to share out, and OpenMP threads
-        # that wait for each other make a busy machine (or N workers on N cores) crawl: 6 → 25
-        # documents/s measured with the other core loaded.
-        with _threads().limit(limits=1, user_api="openmp"):
+        # One thread: a batch is a few thousand rows, too few to share out, and OpenMP or BLAS
+        # threads that wait for each other make a busy machine (or N workers on N cores) crawl:
+        # 6 → 25 documents/s measured with the other core loaded.
+        with _threads().limit(limits=1):
             return self._score(docs)
 
     def _score(self, docs: Sequence[Document]) -> list[tuple[np.ndarray, np.ndarray]]:
-        feats = [document_features(d, self.idf) for d in docs]
-        sizes = [len(d.blocks) for d in docs]
-        if not sum(sizes):
+        sizes = block_counts(docs)
+        if not sizes.sum():
             return [(np.zeros(0), np.zeros((0, len(CATEGORIES)))) for _ in docs]
-        first = stack([f[0] for f in feats], [f[1] for f in feats])
+        words, dense, topic = block_features(docs, self.idf)
+        first = stack(words, dense)
         junk = self.junk.predict_proba(first)[:, 1]
         cats = category_proba(self.category, first)
-        second = []
-        offset = 0
-        for (_, dense, topic), n in zip(feats, sizes):
-            second.append(context_features(dense, topic, junk[offset : offset + n], cats[offset : offset + n]))
-            offset += n
-        final = self.context.predict_proba(np.vstack(second))[:, 1]
-        out = []
-        offset = 0
-        for n in sizes:
-            out.append((final[offset : offset + n], cats[offset : offset + n]))
-            offset += n
-        return out
+        final = self.context.predict_proba(context_features(dense, topic, junk, cats, sizes))[:, 1]
+        bounds = np.cumsum(sizes)[:-1]
+        return list(zip(np.split(final, bounds), np.split(cats, bounds)))
 
 
 @lru_cache(maxsize=1)

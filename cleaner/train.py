@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 import sklearn
 import skops
 from sklearn.ensemble import HistGradientBoostingClassifier
@@ -36,7 +35,7 @@ from .corpus import (
     scrapinghub_pages,
 )
 from .errors import CorpusError
-from .features import context_features, document_features, idf, stack, topic_counts
+from .features import block_counts, block_features, context_features, idf, stack, topic_counts
 from .model import Model, category_proba
 from .pipeline import Cleaner
 from .segment import segment_text
@@ -57,9 +56,10 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
     """Fit both passes; the second learns from out-of-fold first-pass scores."""
     if not examples:
         raise CorpusError("no training documents")
-    weights = idf(sp.vstack([topic_counts(e.doc) for e in examples]))
-    feats = [document_features(e.doc, weights) for e in examples]
-    first = stack([f[0] for f in feats], [f[1] for f in feats])
+    docs = [e.doc for e in examples]
+    weights = idf(topic_counts(docs))
+    words, dense, topic = block_features(docs, weights)
+    first = stack(words, dense)
     labels = np.array([l for e in examples for l in e.labels])
     junk = labels != ARTICLE
     known = np.isin(labels, CATEGORIES)
@@ -73,16 +73,10 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
         oof_junk[test] = junk_model.predict_proba(first[test])[:, 1]
         cat_train = train[known[train]]
         oof_cats[test] = category_proba(_category_estimator().fit(first[cat_train], labels[cat_train]), first[test])
-    second = []
-    offset = 0
-    for (_, dense, topic), e in zip(feats, examples):
-        n = len(e.labels)
-        second.append(context_features(dense, topic, oof_junk[offset : offset + n], oof_cats[offset : offset + n]))
-        offset += n
     context = HistGradientBoostingClassifier(
         max_iter=300, learning_rate=0.08, max_leaf_nodes=31, l2_regularization=1.0,
         early_stopping=False, random_state=seed,
-    ).fit(np.vstack(second), junk)
+    ).fit(context_features(dense, topic, oof_junk, oof_cats, block_counts(docs)), junk)
     return Model(
         junk=_junk_estimator().fit(first, junk),
         category=_category_estimator().fit(first[known], labels[known]),

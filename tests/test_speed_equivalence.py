@@ -1,0 +1,91 @@
+"""Batching is for speed only: a document gets the same features and result in any batch."""
+
+import numpy as np
+import pytest
+
+from cleaner import features
+from cleaner.pipeline import BATCH_SIZE, prepare
+from tests.conftest import FIXTURES
+
+ODD_TEXTS = [
+    "",
+    "  \n\n ",
+    "Leave a Reply",
+    "Title\n\nLeave a Reply\n\nLeave a Reply",
+    "• Works on mobile\n• Works offline\nSubscribe now!",
+    "İstanbul'da ÇAĞLAR sprach mit Ωmega über ǅemal: 3² ⅫX 🎉🎉 — “quoted” e-mail a@b.co https://x.io",
+]
+
+
+def contents() -> list[str | bytes]:
+    texts = [p.read_text(encoding="utf-8") for p in sorted((FIXTURES / "seeds").glob("*.txt"))]
+    pages = [p.read_bytes() for p in sorted((FIXTURES / "pages").glob("*.html"))]
+    # a mix longer than one batch, so that the last batch is a part one
+    return (texts + pages + ODD_TEXTS) * (BATCH_SIZE // 10 + 1)
+
+
+def test_clean_many_gives_each_document_the_result_it_has_alone(cleaner):
+    items = contents()
+    assert len(items) > BATCH_SIZE
+    batched = list(cleaner.clean_many(items))
+    for item, result in zip(items[:14], batched[:14]):
+        alone = cleaner.clean(item)
+        assert result.to_dict() == alone.to_dict()
+        assert result.text == alone.text
+    assert [r.to_dict() for r in batched[14:28]] == [r.to_dict() for r in batched[:14]]
+
+
+def test_block_features_of_a_batch_equal_those_of_each_document(cleaner):
+    docs = [prepare(c, config=cleaner.config) for c in contents()[:14]]
+    weights = cleaner.model.idf
+    words, dense, topic = features.block_features(docs, weights)
+    sizes = features.block_counts(docs)
+    rng = np.random.default_rng(0)
+    junk, categories = rng.random(len(dense)), rng.random((len(dense), 7))
+    context = features.context_features(dense, topic, junk, categories, sizes)
+    start = 0
+    for doc, n in zip(docs, sizes):
+        rows = slice(start, start + n)
+        w, d, t = features.block_features([doc], weights)
+        assert (words[rows] != w).nnz == 0 and (topic[rows] != t).nnz == 0
+        assert np.array_equal(dense[rows], d)
+        if n:
+            alone = features.context_features(d, t, junk[rows], categories[rows], np.array([n]))
+            assert np.array_equal(context[rows], alone)
+        start += n
+    assert start == len(dense) == context.shape[0]
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS + ["ǅ ǅǅǅ Ⅻabc\u2028x\u00a0y\tz ", "𝐀𝐁c 𝟙"])
+def test_character_counts_follow_the_str_methods(text):
+    counts = features._char_counts([text, "x"])
+    words = text.split()
+    assert counts["upper"][0] == sum(map(str.isupper, text))
+    assert counts["alpha"][0] == sum(map(str.isalpha, text))
+    assert counts["digit"][0] == sum(map(str.isdigit, text))
+    assert counts["punct"][0] == len(features._PUNCT.findall(text))
+    assert counts["symbol"][0] == len(features._SYMBOL.findall(text))
+    assert counts["words"][0] == len(words)
+    assert counts["title_words"][0] == sum(w[:1].isupper() for w in words)
+    assert counts["word_chars"][0] == sum(map(len, words))
+    assert counts["starts_upper"][0] == text[:1].isupper()
+
+
+def test_coherence_and_nearest_block_match_dense_cosines(cleaner):
+    docs = [prepare(c, config=cleaner.config) for c in contents()[:6]]
+    _, dense, topic = features.block_features(docs, cleaner.model.idf)
+    coherence = dense[:, features.DENSE_NAMES.index("coherence")]
+    nearest = dense[:, features.DENSE_NAMES.index("max_similarity")]
+    start = 0
+    for n in features.block_counts(docs):
+        t = topic[start : start + n].toarray()
+        has_words = (t > 0).any(axis=1)
+        for i in range(n):
+            rest = t.sum(axis=0) - t[i]
+            norm = np.linalg.norm(rest)
+            want = t[i] @ rest / norm if has_words[i] and norm > 1e-6 else -1.0
+            assert coherence[start + i] == pytest.approx(want, abs=1e-12)
+            others = np.delete(t @ t[i], i)
+            want = others.max(initial=0.0) if has_words[i] and n > 1 else -1.0
+            assert nearest[start + i] == pytest.approx(want, abs=1e-12)
+        start += n
