@@ -32,6 +32,8 @@ _HTML_START = re.compile(
 _HTML_TAG = re.compile(r"</?(p|div|span|a|br|li|ul|h[1-6]|article|section|table|img|script)\b[^>]*>", re.I)
 # Share of control characters above which bytes are taken for binary, not text.
 _MAX_CONTROL_SHARE = 0.01
+#: Control characters other than whitespace (\t \n \v \f \r).
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f]")
 # Bytes that are not UTF-8, as the "surrogateescape" error handler gives them back.
 _ESCAPED_BYTES = re.compile("[\udc80-\udcff]+")
 # A surrogate code point on its own (JSON "\\ud800" decodes to one): no text, and unwritable.
@@ -97,7 +99,7 @@ def _checked(text: str) -> str:
     sample = text[:65536]
     if "\x00" in sample:
         raise InputError("binary data (NUL bytes), not text or HTML")
-    control = sum(1 for c in sample if ord(c) < 32 and c not in "\t\n\r\f\v")
+    control = len(_CONTROL.findall(sample))
     if sample and control / len(sample) > _MAX_CONTROL_SHARE:
         raise InputError("binary data (control characters), not text or HTML")
     return text
