@@ -83,6 +83,18 @@ def make_cleaner() -> Extractor:
     return lambda page: cleaner.clean(page.raw).text
 
 
+def make_cleaner_extraction() -> Extractor:
+    """cleaner's extraction alone: its trafilatura call and segmenting, no classifier."""
+    try:
+        from cleaner import Config
+        from cleaner.pipeline import prepare
+    except ImportError as error:
+        raise RuntimeError(f"cannot import cleaner: {error}") from error
+
+    config = Config(kind="html")
+    return lambda page: prepare(page.raw, config=config).text
+
+
 def make_trafilatura(**options: bool) -> Callable[[], Extractor]:
     """trafilatura.extract with the given options (None, its "nothing found", becomes "").
 
@@ -167,6 +179,7 @@ def make_html_text() -> Extractor:
 
 FACTORIES: dict[str, Callable[[], Extractor]] = {
     "cleaner": make_cleaner,
+    "cleaner extraction alone": make_cleaner_extraction,
     "trafilatura (no comments)": make_trafilatura(),
     "trafilatura favor_precision": make_trafilatura(favor_precision=True),
     "trafilatura favor_recall": make_trafilatura(favor_recall=True),

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import Config
 from .errors import CorpusError
+from .pipeline import prepare
 from .segment import segment_parts, segment_text
 from .types import ARTICLE, CATEGORIES, LABELS, Document
 
@@ -34,10 +36,16 @@ SUBHEADING_SHARE = 0.25
 SHORT_SHARE = 0.3
 #: Share of generated documents given a hard negative: an article line that looks like junk.
 NEGATIVE_SHARE = 0.35
+#: A block of a scrapinghub page is article when at least this share of its 4-token shingles
+#: occurs in the page's true article body (the benchmark's metric counts shingles).
+ARTICLE_SHINGLES = 0.5
+#: Shingle length of the scrapinghub benchmark.
+SHINGLE_N = 4
 #: How often each category is drawn, in CATEGORIES order.
 _WEIGHTS = (3, 2, 2, 2, 2, 3, 2)
 _SLOT = re.compile(r"\{(\w+)\}")
 _NAME = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)+\b")
+_TOKEN = re.compile(r"\w+")  # the benchmark's tokens: case kept, punctuation dropped
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +172,42 @@ def scrapinghub_pages(root: Path, *, split: str, source: str = "traf_recall") ->
         if len(doc.blocks) == len(labels):
             examples.append(Example(f"scrapinghub/{page_id}", doc, labels, f"scrapinghub/{page_id}"))
     return examples
+
+
+def scrapinghub_html_pages(root: Path, *, split: str) -> list[Example]:
+    """Pages of the scrapinghub benchmark through cleaner's own HTML path, each block labelled
+    article or junk (of unknown category) by the page's true article body."""
+    truth = json.loads((root / "ground-truth.json").read_text(encoding="utf-8"))
+    config = Config(kind="html")
+    examples = []
+    for page_id in sorted(json.loads((root / "split.json").read_text(encoding="utf-8"))[split]):
+        doc = prepare(gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes()), config=config)
+        body = _TOKEN.findall(truth[page_id]["articleBody"])
+        known = {n: set(_shingles(body, n)) for n in range(1, SHINGLE_N + 1)}
+        labels = tuple(ARTICLE if in_article(b.text, known) else JUNK for b in doc.blocks)
+        examples.append(Example(f"scrapinghub/{page_id}", doc, labels, f"scrapinghub/{page_id}"))
+    return examples
+
+
+def in_article(text: str, known: dict[int, set[tuple[str, ...]]]) -> bool:
+    """True when most shingles of `text` are among the article's (`known`, by length).
+
+    A text of fewer than SHINGLE_N tokens is one shorter shingle, as the metric has it.
+
+    >>> known = {n: set(_shingles("He said it was fine today".split(), n)) for n in range(1, 5)}
+    >>> in_article("He said it was fine", known), in_article("Share this", known), in_article("it was", known)
+    (True, False, True)
+    """
+    tokens = _TOKEN.findall(text)
+    n = min(len(tokens), SHINGLE_N)
+    if not n:
+        return False
+    shingles = _shingles(tokens, n)
+    return sum(s in known[n] for s in shingles) >= ARTICLE_SHINGLES * len(shingles)
+
+
+def _shingles(tokens: list[str], n: int) -> list[tuple[str, ...]]:
+    return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
 
 
 def scrapinghub_junk_runs(root: Path, *, split: str) -> list[list[str]]:

@@ -9,6 +9,8 @@ from lxml import etree
 from trafilatura.utils import HTML_PARSER, load_html
 
 from .errors import InputError
+from .html_cues import PageCues
+from .types import Cues
 
 LOGGER = logging.getLogger(__name__)
 
@@ -20,8 +22,8 @@ _METADATA = ("title", "author", "date", "url", "sitename", "hostname", "descript
 MAX_DEPTH = 255
 
 
-def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """Main-content parts (text, tag) of an HTML page and its metadata.
+def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str], list[Cues | None]]:
+    """Main-content parts (text, tag) of an HTML page, its metadata, and the cues of each part.
 
     Recall is favoured: the classifier after it removes what trafilatura lets through,
     while text trafilatura drops is lost for good. The page title goes to the metadata
@@ -30,7 +32,7 @@ def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
     """
     tree = _load(html)
     if tree is None:
-        return [], {}
+        return [], {}, []
     # bare_extraction, not extract(output_format="xml"): the XML serialisation can miss text
     # that trafilatura's own fallback found (seen on a scrapinghub page: half the article).
     result = trafilatura.bare_extraction(
@@ -39,19 +41,21 @@ def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str]]:
         include_comments=False,
         include_tables=True,
         include_images=False,
-        include_links=False,
+        include_links=False,  # True changes the text (10 of 111 train pages): links are read off `tree`
         include_formatting=False,
         with_metadata=True,
         deduplicate=False,
     )
     if result is None or result.body is None:
-        return [], {}
+        return [], {}, []
     metadata = {key: str(getattr(result, key)) for key in _METADATA if getattr(result, key, None)}
     parts = _walk(result.body)
     title = metadata.get("title", "").strip()
     if parts and parts[0][1] == "h" and " ".join(parts[0][0].split()) == " ".join(title.split()):
         parts = parts[1:]
-    return parts, metadata
+    # bare_extraction works on a copy: `tree` is still the whole source page
+    page = PageCues(tree)
+    return parts, metadata, [page.find(text) for text, _ in parts]
 
 
 def _load(html: str) -> etree._Element | None:

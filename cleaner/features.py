@@ -24,12 +24,13 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, HashingVectorizer
 from sklearn.preprocessing import normalize
 
+from .html_cues import CUE_NAMES, cue_features
 from .rules import first_match
 from .segment import BULLET
 from .types import CATEGORIES, Document
 
 #: Bump when a feature changes: a model trained on other features is refused.
-FEATURE_VERSION = "6"
+FEATURE_VERSION = "7"
 #: Hashed word n-gram space (model size grows with it).
 WORD_FEATURES = 2**18
 #: Hashed content-word space for the coherence features.
@@ -76,7 +77,7 @@ POSITION_NAMES: tuple[str, ...] = (
 DOC_NAMES: tuple[str, ...] = (
     "coherence", "max_similarity", "content_overlap", "name_overlap", "duplicates",
 )
-DENSE_NAMES = SHAPE_NAMES + POSITION_NAMES + DOC_NAMES
+DENSE_NAMES = SHAPE_NAMES + POSITION_NAMES + DOC_NAMES + CUE_NAMES
 
 
 def tokens(text: str) -> list[str]:
@@ -170,7 +171,8 @@ def block_features(
         _shared_share([_names(t) for t in texts], spans),
         repeats,
     ])
-    return words, np.hstack([shapes, position, shared]), topic
+    cues = np.array([row for d in docs for row in cue_features(d)], dtype=np.float64)
+    return words, np.hstack([shapes, position, shared, cues]), topic
 
 
 def block_counts(docs: Sequence[Document]) -> np.ndarray:

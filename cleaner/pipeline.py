@@ -37,8 +37,8 @@ def prepare(content: str | bytes, *, config: Config) -> Document:
         raise InputError(f"input of {len(text):,} characters is over the limit of {config.max_bytes:,} (see --max-bytes)")
     kind = config.kind if config.kind != "auto" else ("html" if looks_like_html(text) else "text")
     if kind == "html":
-        parts, metadata = extract_html(text)
-        return segment_parts(parts, metadata=metadata)
+        parts, metadata, cues = extract_html(text)
+        return segment_parts(parts, metadata=metadata, cues=cues)
     return segment_text(text)
 
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from .types import Block, Document
+from .types import Block, Cues, Document
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
 BULLET = re.compile(r"^\s*(?:[•·▪‣◦●○■□➤►▶→✓✔✅☑❌✗★☆»*+\-–—]|\d{1,2}[.)])\s+")
@@ -52,12 +52,18 @@ def segment_text(text: str) -> Document:
     return Document(text=text, blocks=tuple(blocks), kind="text", separator=separator)
 
 
-def segment_parts(parts: Iterable[tuple[str, str]], *, metadata: dict[str, str]) -> Document:
-    """Build a document from extracted (text, tag) parts, one block each, joined by newlines."""
+def segment_parts(
+    parts: Iterable[tuple[str, str]], *, metadata: dict[str, str], cues: Sequence[Cues | None] = ()
+) -> Document:
+    """Build a document from extracted (text, tag) parts, one block a line, joined by newlines.
+
+    `cues`, when given, has one entry per part; every line of a part gets its part's cues.
+    """
     blocks: list[Block] = []
+    block_cues: list[Cues | None] = []
     pieces: list[str] = []
     pos = 0
-    for text, tag in parts:
+    for k, (text, tag) in enumerate(parts):
         for line in text.split("\n"):
             line = " ".join(line.split())
             if not line:
@@ -65,6 +71,8 @@ def segment_parts(parts: Iterable[tuple[str, str]], *, metadata: dict[str, str])
             if tag != "li" and is_bullet(line):
                 tag = "li"
             blocks.append(Block(len(blocks), line, pos, pos + len(line), tag))
+            if cues:
+                block_cues.append(cues[k])
             pieces.append(line)
             pos += len(line) + 1
     return Document(
@@ -73,4 +81,5 @@ def segment_parts(parts: Iterable[tuple[str, str]], *, metadata: dict[str, str])
         kind="html",
         separator="\n",
         metadata=tuple(sorted(metadata.items())),
+        cues=tuple(block_cues),
     )

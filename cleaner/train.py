@@ -31,6 +31,7 @@ from .corpus import (
     read_negatives,
     read_slots,
     read_templates,
+    scrapinghub_html_pages,
     scrapinghub_junk_runs,
     scrapinghub_pages,
 )
@@ -229,8 +230,11 @@ def training_sets(corpus: Path, data: Path, *, seed: int = 0) -> TrainingSets:
     generator = Generator(Sources(train_articles, train_templates, slots, runs, negatives), seed=seed)
     train = list(generator.documents([a for a in train_articles if a.topic != "own"], per_article=PER_ARTICLE))
     train += generator.documents([a for a in train_articles if a.topic == "own"], per_article=PER_OWN_ARTICLE)
-    pages = scrapinghub_pages(scrapinghub, split="train") if has_pages else []
-    train += pages
+    # Each page twice: as trafilatura's lines (the plain-text look of scraped pages) and
+    # through cleaner's own HTML path, cues and all, as `clean` serves it (one group: one fold).
+    lines = scrapinghub_pages(scrapinghub, split="train") if has_pages else []
+    pages = scrapinghub_html_pages(scrapinghub, split="train") if has_pages else []
+    train += lines + pages
     for path in sorted((corpus / "docs").glob("*.jsonl")):
         train += read_examples(path)
     test_generator = Generator(Sources(test_articles, test_templates, slots, []), seed=seed + 1)
@@ -239,7 +243,10 @@ def training_sets(corpus: Path, data: Path, *, seed: int = 0) -> TrainingSets:
     description = {
         "articles": f"{len(train_articles)} train, {len(test_articles)} held out (bbc + corpus/articles)",
         "templates": f"{len(train_templates)} train, {len(test_templates)} held out (corpus/junk)",
-        "scrapinghub": f"{len(pages)} train pages (traf_recall lines), {len(runs)} junk runs from train pages",
+        "scrapinghub": (
+            f"{len(lines)} train pages as traf_recall lines, {len(pages)} through the HTML path, "
+            f"{len(runs)} junk runs from train pages"
+        ),
         "documents": f"{len(train)} training, {len(test)} held-out generated",
     }
     return TrainingSets(train, test, scrapinghub_test, description)

@@ -30,14 +30,34 @@ class Block:
 
 
 @dataclass(frozen=True, slots=True)
+class Cues:
+    """Where an HTML block sat in its source page.
+
+    `marks` names the tags and class/id words of the element and its ancestors that hint at
+    a kind of block (`aside`, `figcaption`, `related`, `comment`, ...; see cleaner.html_cues);
+    `link_density` is the share of the element's characters inside links, and
+    `text_density` its characters per element.
+    """
+
+    marks: frozenset[str]
+    link_density: float
+    text_density: float
+
+
+@dataclass(frozen=True, slots=True)
 class Document:
-    """A document cut into blocks, with the text the offsets refer to."""
+    """A document cut into blocks, with the text the offsets refer to.
+
+    `cues` has one entry per block for HTML (None where the block was not found in the
+    source page), and is empty for plain text.
+    """
 
     text: str
     blocks: tuple[Block, ...]
     kind: str  # "text" or "html"
     separator: str = "\n"  # how the clean text joins kept blocks
     metadata: tuple[tuple[str, str], ...] = ()
+    cues: tuple[Cues | None, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,3 +1,4 @@
+import gzip
 import json
 
 import pytest
@@ -6,7 +7,15 @@ from click.testing import CliRunner
 from cleaner import CorpusError
 from cleaner.cli import main
 from cleaner.corpus import (
-    Generator, Sources, example_from_record, heldout, own_articles, read_examples, read_templates,
+    JUNK,
+    Generator,
+    Sources,
+    example_from_record,
+    heldout,
+    own_articles,
+    read_examples,
+    read_templates,
+    scrapinghub_html_pages,
 )
 from cleaner.train import metrics, training_sets
 
@@ -120,3 +129,25 @@ def test_train_save_load_clean_round_trip(corpus, tmp_path):
     again, _ = train(corpus, tmp_path / "no-data", seed=0)
     model_io.save(again, tmp_path / "again.skops")
     assert (tmp_path / "again.skops").read_bytes() == path.read_bytes()
+
+
+def test_scrapinghub_pages_go_through_the_html_path_labelled_by_the_true_body(tmp_path):
+    paragraphs = [
+        "The harbour of the old town reopened on Tuesday after two years of repairs.",
+        "Fishing boats returned in the afternoon, and the market opened again at dusk.",
+        "The mayor said the work had cost less than planned and finished a month early.",
+    ]
+    html = (
+        "<html><body><article><h1>Harbour reopens</h1>" + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "<p>Sign up for our daily newsletter and never miss a story again</p></article></body></html>"
+    )
+    root = tmp_path / "scrapinghub"
+    (root / "html").mkdir(parents=True)
+    (root / "html" / "p1.html.gz").write_bytes(gzip.compress(html.encode()))
+    (root / "ground-truth.json").write_text(json.dumps({"p1": {"articleBody": "\n".join(paragraphs), "url": ""}}))
+    (root / "split.json").write_text(json.dumps({"train": ["p1"], "test": []}))
+    [page] = scrapinghub_html_pages(root, split="train")
+    labels = dict(zip((b.text for b in page.doc.blocks), page.labels))
+    assert all(labels[p] == "article" for p in paragraphs)
+    assert labels["Sign up for our daily newsletter and never miss a story again"] == JUNK
+    assert page.doc.kind == "html" and len(page.doc.cues) == len(page.doc.blocks)
