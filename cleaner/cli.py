@@ -89,6 +89,8 @@ def run(inputs: tuple[str, ...], output: Path | None, keep: tuple[str, ...], thr
         assert output is not None
         try:
             runner.check_output(files, output)
+            if review:
+                runner.check_output(files, review, what="review page", option="--review")
         except CleanerError as error:
             raise click.UsageError(str(error)) from error
     review_page = ReviewWriter(review) if review else None

@@ -558,13 +558,13 @@ def stdin_events(stream: IO[bytes], stdout: IO[str], *, report_path: Path | None
     yield Close(sink)
 
 
-def check_output(inputs: Iterable[str], out: Path) -> None:
-    """Refuse an output folder inside an input folder (the run would read its own output)."""
+def check_output(inputs: Iterable[str], out: Path, *, what: str = "output folder", option: str = "-o") -> None:
+    """Refuse an output inside an input folder (the next run, or this one, would read it as input)."""
     resolved = out.resolve()
     for spec in inputs:
         path = Path(spec)
         if spec != "-" and path.is_dir() and resolved.is_relative_to(path.resolve()):
-            raise InputError(f"the output folder {out} is inside the input folder {spec}; choose another -o")
+            raise InputError(f"the {what} {out} is inside the input folder {spec}; choose another {option}")
 
 
 __all__ = ["Report", "check_output", "count_repeats", "file_events", "run", "stdin_events"]

@@ -91,6 +91,14 @@ def test_output_inside_input_is_a_usage_error(tree):
     assert not (tree / "out").exists()
 
 
+def test_review_page_inside_input_is_a_usage_error(tree, tmp_path):
+    # the next run would read the page as an HTML input
+    result = CliRunner().invoke(main, [str(tree), "-o", str(tmp_path / "out"), "--review", str(tree / "review.html")])
+    assert result.exit_code == 2
+    assert "review page" in result.output and "--review" in result.output
+    assert not (tree / "review.html").exists() and not (tmp_path / "out").exists()
+
+
 def test_usage_errors_exit_2(tree, tmp_path):
     assert CliRunner().invoke(main, [str(tree)]).exit_code == 2  # no -o
     assert CliRunner().invoke(main, [str(tree), "-o", str(tmp_path / "o"), "--keep", "weather"]).exit_code == 2
