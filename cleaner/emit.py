@@ -45,13 +45,19 @@ def restore(text: str, report: dict[str, Any]) -> str:
     ...          "removed": [{"index": 1, "text": "Leave a Reply"}]})
     'Title\\n\\nLeave a Reply\\n\\nBody.'
     """
-    separator = report["separator"]
-    removed = {r["index"]: r["text"] for r in report["removed"]}
-    kept = text.split(separator) if text else []
+    blocks = restored_blocks(text, report)
+    return report["separator"].join(b if isinstance(b, str) else b["text"] for b in blocks)
+
+
+def restored_blocks(text: str, report: dict[str, Any]) -> list[str | dict[str, Any]]:
+    """The document's blocks in order: a kept block as its text, a removed one as its entry
+    in the report's `removed` list."""
+    removed = {r["index"]: r for r in report["removed"]}
+    kept = text.split(report["separator"]) if text else []
     if len(kept) + len(removed) != report["blocks"]:
         raise ValueError(
             f"the clean text has {len(kept)} blocks and the report {len(removed)} removed, "
             f"but the document had {report['blocks']}: text and report do not belong together"
         )
     pieces = iter(kept)
-    return separator.join(removed[i] if i in removed else next(pieces) for i in range(report["blocks"]))
+    return [removed[i] if i in removed else next(pieces) for i in range(report["blocks"])]

@@ -18,6 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import IO, Any
 
+from .emit import restored_blocks
 from .run import temporary
 from .types import CATEGORIES
 
@@ -30,20 +31,15 @@ _DATA = "@DATA@"
 
 
 def blocks_of(text: str, report: dict[str, Any]) -> list[str | list[Any]]:
-    """The document's blocks in order, as `emit.restore` rebuilds them: a kept block as its
-    text, a removed one as [text, category, score, reason].
+    """The document's blocks in order: a kept block as its text, a removed one as
+    [text, category, score, reason].
 
     >>> blocks_of("Title\\n\\nBody.", {"blocks": 3, "separator": "\\n\\n", "removed": [
     ...     {"index": 1, "text": "Leave a Reply", "category": "comments", "score": 1.0, "reason": "rule:x"}]})
     ['Title', ['Leave a Reply', 'comments', 1.0, 'rule:x'], 'Body.']
     """
-    removed = {r["index"]: [r["text"], r["category"], r["score"], r["reason"]] for r in report["removed"]}
-    kept = text.split(report["separator"]) if text else []
-    if len(kept) + len(removed) != report["blocks"]:
-        raise ValueError(f"the clean text has {len(kept)} blocks and the report {len(removed)} removed, "
-                         f"but the document had {report['blocks']}: text and report do not belong together")
-    pieces = iter(kept)
-    return [removed[i] if i in removed else next(pieces) for i in range(report["blocks"])]
+    return [b if isinstance(b, str) else [b["text"], b["category"], b["score"], b["reason"]]
+            for b in restored_blocks(text, report)]
 
 
 def embed(value: Any) -> str:

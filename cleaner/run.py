@@ -210,11 +210,15 @@ def find_inputs(inputs: Iterable[str], *, follow_links: bool = False) -> Iterato
         if path.is_dir():
             root = path.resolve()
             visited: set[Path] = set()
-            unlisted: list[OSError] = []
-            for dirpath, dirnames, filenames in os.walk(path, followlinks=follow_links, onerror=unlisted.append):
+            unlisted: list[OSError] = []  # folders os.walk could not list, named as they come
+
+            def unreadable() -> Iterator[Failure]:
                 while unlisted:
                     error = unlisted.pop()
                     yield Failure(str(error.filename), f"cannot read: {error.strerror or error}")
+
+            for dirpath, dirnames, filenames in os.walk(path, followlinks=follow_links, onerror=unlisted.append):
+                yield from unreadable()
                 real = Path(dirpath).resolve()
                 if real in visited:  # a symbolic link loop, followed with --follow-links
                     dirnames.clear()
@@ -241,9 +245,7 @@ def find_inputs(inputs: Iterable[str], *, follow_links: bool = False) -> Iterato
                         yield Failure(str(file), "not a regular file (a FIFO, socket or device)")
                         continue
                     yield file, file.relative_to(path)
-            while unlisted:
-                error = unlisted.pop()
-                yield Failure(str(error.filename), f"cannot read: {error.strerror or error}")
+            yield from unreadable()
         elif path.is_file():
             yield path, Path(path.name)
         else:
@@ -357,12 +359,11 @@ def file_events(
             try:
                 # gzip is read here, not by fastwarc, which stops silently at a truncated member
                 opener = gzip.open if path.name.lower().endswith(".gz") else open
-                if suffix_of(path) in WARC_SUFFIXES:
-                    with opener(path, "rb") as handle:
+                with opener(path, "rb") as handle:
+                    if suffix_of(path) in WARC_SUFFIXES:
                         yield from warc_docs(handle, sink, str(path), limit=config.max_bytes,
                                              skipped=report.records_skipped)
-                else:
-                    with opener(path, "rb") as handle:
+                    else:
                         yield from jsonl_docs(handle, sink, str(path))
             except (OSError, EOFError) as error:
                 yield Abort(sink, str(path), f"cannot read: {getattr(error, 'strerror', None) or error}; "
@@ -496,31 +497,31 @@ def run(
 
     `on_result(name, clean_text, report)` is called for every document cleaned, in input order.
     """
+
+    def fail(name: str, reason: str) -> None:
+        report.failed(name, reason)
+        warn(f"{printable(name)}: {reason}")
+
     for event, result in ordered_results(events, config=config, jobs=jobs, repeats=repeats):
         if isinstance(event, Failure):
-            report.failed(event.name, event.reason)
-            warn(f"{printable(event.name)}: {event.reason}")
+            fail(event.name, event.reason)
         elif isinstance(event, Close):
             try:
                 event.sink.close()
             except OSError as error:
                 event.sink.abort()
-                report.failed(event.sink.name, f"cannot write its output: {error.strerror or error}")
-                warn(f"{event.sink.name}: cannot write its output: {error.strerror or error}")
+                fail(event.sink.name, f"cannot write its output: {error.strerror or error}")
         elif isinstance(event, Abort):
             event.sink.abort()
-            report.failed(event.name, event.reason)
-            warn(f"{printable(event.name)}: {event.reason}")
+            fail(event.name, event.reason)
         elif isinstance(result, str):
-            report.failed(event.name, result)
-            warn(f"{printable(event.name)}: {result}")
+            fail(event.name, result)
         elif result is not None:
             text, doc_report = result
             try:
                 event.sink.write(event, text, doc_report)
             except OSError as error:
-                report.failed(event.name, f"cannot write its output: {error.strerror or error}")
-                warn(f"{printable(event.name)}: cannot write its output: {error.strerror or error}")
+                fail(event.name, f"cannot write its output: {error.strerror or error}")
                 continue
             report.done(doc_report)
             on_result(event.name, text, doc_report)
