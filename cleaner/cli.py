@@ -127,7 +127,10 @@ def run(inputs: tuple[str, ...], output: Path | None, keep: tuple[str, ...], thr
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("models/default.skops"),
               show_default=True, help="Model file to write (its card is written beside it).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of the generator.")
-def train(corpus: Path, data: Path, seeds: Path, output: Path, seed: int) -> None:
+@click.option("--validation", is_flag=True,
+              help="Leave the test split out and measure on a validation share of the training data "
+                   "(to choose features and settings; not a model to ship).")
+def train(corpus: Path, data: Path, seeds: Path, output: Path, seed: int, validation: bool) -> None:
     """Rebuild the model from the corpus and the public data, deterministically."""
     from . import model as model_io
     from .train import train as fit_and_measure
@@ -136,7 +139,9 @@ def train(corpus: Path, data: Path, seeds: Path, output: Path, seed: int) -> Non
     if not corpus.is_dir():
         raise click.UsageError(f"corpus folder {corpus} not found")
     try:
-        model, results = fit_and_measure(corpus, data, seed=seed, seeds=seeds if seeds.is_dir() else None)
+        model, results = fit_and_measure(
+            corpus, data, seed=seed, seeds=seeds if seeds.is_dir() else None, validation=validation
+        )
     except CleanerError as error:
         raise click.ClickException(str(error)) from error
     model_io.save(model, output)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
 from .config import Config
 from .errors import CorpusError
 from .pipeline import prepare
@@ -342,14 +344,28 @@ class Generator:
         """
         out = blocks[:2]
         for k, (text, label) in enumerate(blocks[2:], 2):
-            words = [w.strip(".,;:!?\"'“”‘’()") for w in text.split()]
-            words = [w for w in words if w]
-            if k % 3 == 0 and len(words) > 8 and self.rng.random() < 0.6:
-                start = self.rng.randrange(0, len(words) - 5)
-                heading = " ".join(words[start : start + self.rng.randint(2, 5)])
-                out.append((heading[:1].upper() + heading[1:], ARTICLE))
+            heading = self.heading(text) if k % 3 == 0 and self.rng.random() < 0.6 else None
+            if heading:
+                out.append((heading, ARTICLE))
             out.append((text, label))
         return out
+
+    def heading(self, text: str) -> str | None:
+        """Two to five words of a paragraph that begin and end with a content word ("Plastic
+        in every lake"), as a sub-heading has them; None when the paragraph has no such span."""
+        raw = text.split()
+        words = [w.strip(".,;:!?\"'“”‘’()") for w in raw]
+        content = [i for i, w in enumerate(words) if len(w) >= 4 and w.isalpha() and w.lower() not in ENGLISH_STOP_WORDS]
+        ends_clause = [w != w.rstrip(".,;:!?\"'“”‘’()") for w in raw]
+        spans = [
+            (i, j) for i in content for j in content
+            if i < j <= i + 4 and all(words[i : j + 1]) and not any(ends_clause[i:j])
+        ]
+        if len(words) <= 8 or not spans:
+            return None
+        start, end = self.rng.choice(spans)
+        heading = " ".join(words[start : end + 1])
+        return heading[:1].upper() + heading[1:]
 
     def position(self, n: int) -> int:
         """Top (after the title or before it), middle (a paragraph break) or end."""
@@ -397,7 +413,9 @@ class Generator:
         def value(match: re.Match[str]) -> str:
             slot = match.group(1)
             if slot == "headline" and self.headlines:
-                return rng.choice(self.headlines)
+                # another story's title: a teaser never names the story it sits in
+                headline = rng.choice(self.headlines)
+                return headline if headline != article.title else rng.choice(self.headlines)
             if slot in ("person", "place") and rng.random() < 0.5:
                 names = _NAME.findall(" ".join(article.paragraphs[:4]))
                 if names:

@@ -26,6 +26,12 @@ def is_short(block: Block) -> bool:
     return len(block.text) <= SHORT_CHARS and len(block.text.split()) <= SHORT_WORDS
 
 
+def hangs_on(block: Block) -> bool:
+    """A bullet, or a short line that is not a sentence ("Get Netflix Login Now", "Works on TV"):
+    what a pitch is made of. "No comment yet from Moscow." is prose, and stands on its own."""
+    return block.tag == "li" or (is_short(block) and not block.text.rstrip().endswith("."))
+
+
 def decide(
     blocks: tuple[Block, ...], junk: np.ndarray, categories: np.ndarray, *, threshold: float
 ) -> tuple[Verdict, ...]:
@@ -101,7 +107,7 @@ def _above_credit(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> t
 
 
 def _with_pitch(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
-    """Bullets and short lines sandwiched by or hanging on junk go with it.
+    """Bullets and short lines (see `hangs_on`) sandwiched by or hanging on junk go with it.
 
     The Netflix pitch is a header, a sentence, bullets and a button: the model may be sure of
     the header and the sentence only. A kept bullet or short line whose neighbour is removed,
@@ -112,7 +118,7 @@ def _with_pitch(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tup
         for i, (block, verdict) in enumerate(zip(blocks, out)):
             if verdict.is_junk or verdict.score < NEIGHBOUR_MIN_SCORE:
                 continue
-            if block.tag != "li" and not is_short(block):
+            if not hangs_on(block):
                 continue
             neighbours = [out[j] for j in (i - 1, i + 1) if 0 <= j < len(out) and out[j].is_junk]
             if not neighbours:

@@ -207,8 +207,19 @@ class TrainingSets:
     description: dict[str, Any]
 
 
-def training_sets(corpus: Path, data: Path, *, seed: int = 0) -> TrainingSets:
-    """Compose training and held-out documents; articles and templates are split by hash."""
+def training_sets(corpus: Path, data: Path, *, seed: int = 0, validation: bool = False) -> TrainingSets:
+    """Compose training and held-out documents; articles and templates are split by hash.
+
+    With `validation`, the test articles and templates are left out altogether, and the
+    held-out documents come from a validation share of the training ones (and of the
+    scrapinghub train pages): the split to choose features and settings on.
+    """
+    def split(key: str) -> bool | None:
+        """True: held out; False: trained on; None: not used."""
+        if not validation:
+            return heldout(key)
+        return None if heldout(key) else heldout("val/" + key)
+
     templates = read_templates(corpus)
     slots = read_slots(corpus)
     articles = own_articles(corpus)
@@ -218,15 +229,15 @@ def training_sets(corpus: Path, data: Path, *, seed: int = 0) -> TrainingSets:
     scrapinghub = data / "scrapinghub"
     if not articles:
         raise CorpusError(f"no articles found in {corpus / 'articles'} or {bbc}")
-    train_articles = [a for a in articles if not heldout(a.id)]
-    test_articles = [a for a in articles if heldout(a.id)]
-    train_templates = [t for t in templates if not heldout(t.id)]
-    test_templates = [t for t in templates if heldout(t.id)]
+    train_articles = [a for a in articles if split(a.id) is False]
+    test_articles = [a for a in articles if split(a.id)]
+    train_templates = [t for t in templates if split(t.id) is False]
+    test_templates = [t for t in templates if split(t.id)]
     has_pages = (scrapinghub / "lines.jsonl.gz").is_file()
     runs = scrapinghub_junk_runs(scrapinghub, split="train") if has_pages else []
     # Hard negatives are few: inserted into held-out documents they would be counted many
     # times over, so the held-out documents are made without them.
-    negatives = {lang: [t for t in texts if not heldout(t)] for lang, texts in read_negatives(corpus).items()}
+    negatives = {lang: [t for t in texts if split(t) is False] for lang, texts in read_negatives(corpus).items()}
     generator = Generator(Sources(train_articles, train_templates, slots, runs, negatives), seed=seed)
     train = list(generator.documents([a for a in train_articles if a.topic != "own"], per_article=PER_ARTICLE))
     train += generator.documents([a for a in train_articles if a.topic == "own"], per_article=PER_OWN_ARTICLE)
@@ -234,12 +245,17 @@ def training_sets(corpus: Path, data: Path, *, seed: int = 0) -> TrainingSets:
     # through cleaner's own HTML path, cues and all, as `clean` serves it (one group: one fold).
     lines = scrapinghub_pages(scrapinghub, split="train") if has_pages else []
     pages = scrapinghub_html_pages(scrapinghub, split="train") if has_pages else []
+    if validation:
+        scrapinghub_test = [e for e in lines if heldout("val/" + e.group)]
+        lines = [e for e in lines if not heldout("val/" + e.group)]
+        pages = [e for e in pages if not heldout("val/" + e.group)]
+    else:
+        scrapinghub_test = scrapinghub_pages(scrapinghub, split="test") if has_pages else []
     train += lines + pages
     for path in sorted((corpus / "docs").glob("*.jsonl")):
         train += read_examples(path)
     test_generator = Generator(Sources(test_articles, test_templates, slots, []), seed=seed + 1)
     test = list(test_generator.documents(test_articles, per_article=1))
-    scrapinghub_test = scrapinghub_pages(scrapinghub, split="test") if has_pages else []
     description = {
         "articles": f"{len(train_articles)} train, {len(test_articles)} held out (bbc + corpus/articles)",
         "templates": f"{len(train_templates)} train, {len(test_templates)} held out (corpus/junk)",
@@ -261,17 +277,22 @@ def corpus_digest(corpus: Path) -> str:
     return digest.hexdigest()
 
 
-def train(corpus: Path, data: Path, *, seed: int = 0, seeds: Path | None = None) -> tuple[Model, dict[str, Any]]:
-    """Train a model and measure it; returns the model (with its card) and the metrics."""
-    sets = training_sets(corpus, data, seed=seed)
+def train(
+    corpus: Path, data: Path, *, seed: int = 0, seeds: Path | None = None, validation: bool = False
+) -> tuple[Model, dict[str, Any]]:
+    """Train a model and measure it; returns the model (with its card) and the metrics.
+
+    With `validation`, train without the test split and measure on the validation split
+    (see `training_sets`): for choosing, never for shipping.
+    """
+    sets = training_sets(corpus, data, seed=seed, validation=validation)
     LOGGER.info("training on %s", sets.description)
     model = fit(sets.train, seed=seed)
     cleaner = Cleaner(Config(), model=model)
-    results = {"heldout_generated": metrics(sets.heldout, predict_labels(cleaner, sets.heldout))}
+    held, pages = ("validation_generated", "scrapinghub_validation_lines") if validation else ("heldout_generated", "scrapinghub_test_lines")
+    results = {held: metrics(sets.heldout, predict_labels(cleaner, sets.heldout))}
     if sets.scrapinghub_test:
-        results["scrapinghub_test_lines"] = metrics(
-            sets.scrapinghub_test, predict_labels(cleaner, sets.scrapinghub_test)
-        )
+        results[pages] = metrics(sets.scrapinghub_test, predict_labels(cleaner, sets.scrapinghub_test))
     if seeds is not None and (seeds / "expected.json").is_file():
         seed_examples = expected_examples(seeds)
         results["seeds"] = metrics(seed_examples, predict_labels(cleaner, seed_examples))
@@ -282,6 +303,7 @@ def train(corpus: Path, data: Path, *, seed: int = 0, seeds: Path | None = None)
         "corpus_digest": corpus_digest(corpus),
         "training_data": sets.description,
         "seed": seed,
+        "validation": validation,
         "threshold": Config().threshold,
         "metrics": results,
     }

@@ -55,6 +55,19 @@ def test_generator_is_deterministic_and_labels_every_block(corpus):
     assert not any("{" in b.text for e in first for b in e.doc.blocks)
 
 
+def test_generated_subheadings_are_phrases_of_their_paragraph_not_fragments():
+    generator = Generator(Sources([], [], {}, []), seed=1)
+    text = "Every lake contained plastic fibres and fragments, most of them smaller than a grain of sand."
+    headings = {generator.heading(text) for _ in range(40)}
+    assert len(headings) > 3
+    for heading in headings:
+        words = heading.lower().split()
+        assert 2 <= len(words) <= 5 and " ".join(words) in text.lower()
+        assert words[0] not in {"of", "and", "than", "a", "most"} and words[-1] not in {"of", "and", "than", "a", "them"}
+        assert not ("fragments" in words and "most" in words)  # never across the comma
+    assert generator.heading("Too short, in all.") is None
+
+
 def test_split_by_hash_is_stable_and_about_a_fifth():
     keys = [f"bbc/sport/{k:03d}" for k in range(1000)]
     share = sum(map(heldout, keys)) / len(keys)
@@ -66,6 +79,14 @@ def test_training_sets_hold_out_articles_and_templates(corpus, tmp_path):
     sets = training_sets(corpus, tmp_path / "no-data")
     train_groups = {e.group for e in sets.train}
     assert train_groups.isdisjoint({e.group for e in sets.heldout})
+
+
+def test_the_validation_split_comes_from_training_articles_and_leaves_the_test_split_out(corpus, tmp_path):
+    sets = training_sets(corpus, tmp_path / "no-data", validation=True)
+    groups = {e.group for e in sets.train} | {e.group for e in sets.heldout}
+    assert not any(heldout(g) for g in groups)  # no test-split article in either
+    assert {e.group for e in sets.heldout} == {"en-11"}  # the one training article of the validation share
+    assert "en-11" not in {e.group for e in sets.train}
 
 
 @pytest.mark.parametrize("record, message", [

@@ -32,6 +32,14 @@ def test_revise_pulls_bullets_into_their_pitch_but_not_long_paragraphs():
     assert revised[2].reason == "context:ad"
 
 
+def test_a_short_sentence_beside_junk_is_prose_not_part_of_the_pitch():
+    doc = segment_text("Share this article\nNo comment yet from Moscow.\nShare on X")
+    verdicts = (Verdict("social", 0.9, "model:social"), Verdict(ARTICLE, 0.3, "model:article"), Verdict("social", 0.9, "model:social"))
+    assert revise(doc.blocks, verdicts)[1] == verdicts[1]
+    button = segment_text("Share this article\nShare on Facebook\nShare on X")
+    assert revise(button.blocks, verdicts)[1].label == "social"
+
+
 def test_revise_leaves_confident_article_lines_alone():
     doc = segment_text("Get it now!\n• one")
     verdicts = (Verdict("ad", 0.9, "model:ad"), Verdict(ARTICLE, 0.05, "model:article"))
