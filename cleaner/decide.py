@@ -96,13 +96,16 @@ def _above_credit(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> t
         if verdict.reason != "rule:credit-line":
             continue
         j = i - 1
-        if j < 0 or out[j].is_junk or out[j].score < CAPTION_MIN_SCORE or len(blocks[j].text.split()) > CAPTION_WORDS:
+        if j < 0 or len(blocks[j].text.split()) > CAPTION_WORDS:
             continue
-        while True:  # the caption, then its copies printed just above it
+        if not out[j].is_junk:
+            if out[j].score < CAPTION_MIN_SCORE:
+                continue
             out[j] = Verdict("caption", out[j].score, "context:caption-above-credit")
+        # its copies printed just above it, whether the model or the credit found the caption
+        while j > 0 and not out[j - 1].is_junk and blocks[j - 1].text == blocks[j].text:
             j -= 1
-            if j < 0 or out[j].is_junk or blocks[j].text != blocks[j + 1].text:
-                break
+            out[j] = Verdict("caption", out[j].score, "context:caption-above-credit")
     return tuple(out)
 
 

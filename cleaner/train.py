@@ -51,6 +51,9 @@ CATEGORY_C = 4.0
 #: Generated documents per training article (BBC) and per own article.
 PER_ARTICLE = 2
 PER_OWN_ARTICLE = 6
+#: Held-out documents per held-out article: one set of 273 moved junk F1 by ±0.015 from one
+#: generator seed to the next; three per article give a steadier figure.
+HELDOUT_PER_ARTICLE = 3
 
 
 def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
@@ -255,7 +258,7 @@ def training_sets(corpus: Path, data: Path, *, seed: int = 0, validation: bool =
     for path in sorted((corpus / "docs").glob("*.jsonl")):
         train += read_examples(path)
     test_generator = Generator(Sources(test_articles, test_templates, slots, []), seed=seed + 1)
-    test = list(test_generator.documents(test_articles, per_article=1))
+    test = list(test_generator.documents(test_articles, per_article=HELDOUT_PER_ARTICLE))
     description = {
         "articles": f"{len(train_articles)} train, {len(test_articles)} held out (bbc + corpus/articles)",
         "templates": f"{len(train_templates)} train, {len(test_templates)} held out (corpus/junk)",

@@ -59,6 +59,19 @@ def test_the_block_above_a_lone_credit_is_its_caption_printed_once_or_twice():
     assert revised[1].reason == "context:caption-above-credit"
 
 
+def test_the_copy_of_a_caption_the_model_already_removed_goes_with_it():
+    doc = segment_text("Story text here.\nThe minister walks in Havana, April 20\nThe minister walks in Havana, April 20\nReuters")
+    verdicts = (
+        Verdict(ARTICLE, 0.1, "model:article"),
+        Verdict(ARTICLE, 0.45, "model:article"),
+        Verdict("caption", 0.8, "model:caption"),
+        Verdict("caption", 1.0, "rule:credit-line"),
+    )
+    revised = revise(doc.blocks, verdicts)
+    assert [v.label for v in revised] == [ARTICLE, "caption", "caption", "caption"]
+    assert revised[1].reason == "context:caption-above-credit" and revised[2] == verdicts[2]
+
+
 def test_a_confident_article_line_above_a_credit_stays():
     doc = segment_text("Germany's economy shrank 0.2% in the last quarter.\nReuters")
     verdicts = (Verdict(ARTICLE, 0.01, "model:article"), Verdict("caption", 1.0, "rule:credit-line"))
