@@ -141,12 +141,14 @@ TAILS = """<html><head><title>Not a block of the body</title></head><body><div c
 <p>Lead paragraph of the story, <a class="share-link" href="#">share <b>it</b></a> then the tail of the link.</p>
 <aside class="promo">An offer<!-- a comment -->after a comment</aside>The text after the aside is the story's.
 <span class="byline">By a writer</span> and the tail of the byline span.<script>var later = 1;</script> After a script.
-<select><option>Option text</option></select><svg><text>Drawn text</text></svg> After the drawing.</div></body></html>"""
+<select><option>Option text</option></select><svg><text>Drawn text</text></svg> After the drawing.
+</div></body></html>"""
 
 
 @pytest.mark.parametrize("name", [None, "tails", "de.html", "es.html", "fr.html", "it.html"])
 def test_page_cues_agree_with_one_eager_walk_of_the_page(name):
-    html = {None: PAGE, "tails": TAILS}.get(name) or (Path(__file__).parent / "fixtures" / "pages" / name).read_text("utf-8")
+    pages = Path(__file__).parent / "fixtures" / "pages"
+    html = {None: PAGE, "tails": TAILS}.get(name) or (pages / str(name)).read_text("utf-8")
     tree = lxml.html.document_fromstring(html)
     expected = eager_cues(tree)
     assert len(expected) > 5
