@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from copy import deepcopy
 
 import trafilatura
@@ -97,7 +98,7 @@ def page_metadata(tree: etree._Element) -> TrafDocument:
 def page_author(tree: etree._Element) -> str | None:
     """trafilatura's `extract_author` (2.x) with its XPaths written as tests of each element's
     attributes, in half the time: libxml2 is slow on their long `or` chains, and their EXSLT
-    `re:test`s call back into Python for each element. Run on a page without an author in its
+    `re:test`s call back into Python for each element (here the same patterns are searched). Run on a page without an author in its
     meta tags (2 in 5). tests/test_extract.py checks that the elements are those trafilatura's
     XPaths select."""
     subtree = deepcopy(tree)  # a copy of the root is the root of a new document
@@ -112,13 +113,19 @@ def page_author(tree: etree._Element) -> str | None:
     return None
 
 
-_DISCARD_CLASS_WORDS = (
-    "commentlist", "comments-list", "sidebar", "is-hidden", "quote", "embedly-instagram", "article-share",
-    "article-support", "print", "category", "meta-date", "meta-reviewer",
+# The patterns of the XPaths' `re:test`s, which lxml runs as `re.search`.
+_DISCARD_ID = re.compile("^comments|comment-?list|ProductReviews")
+_DISCARD_CLASS = re.compile(
+    "^[Cc]omments|commentlist|comments-list|sidebar|is-hidden|quote|embedly-instagram|article-(?:share|support)|"
+    "print|category|meta-date|meta-reviewer"
 )
-_GENERIC_AUTHOR_CLASS_WORDS = (
-    "author", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by", "journalist-name",
+_AUTHOR_NAME_CLASS = re.compile("author-?name|AuthorName|authorName")
+_GENERIC_AUTHOR_ID = re.compile("author|zuozhe|bianji|xiaobian")
+_GENERIC_AUTHOR_CLASS = re.compile(
+    "author|channel-name|zuozhe|bianji|xiaobian|submitted-by|posted-by|journalist-name"
 )
+_ANY_AUTHOR_ID = re.compile("[Aa]uthor")
+_ANY_AUTHOR_CLASS = re.compile("[Aa]uthor|screenname|writer|[Bb]yline")
 
 
 def _author_discards(root: etree._Element) -> list[etree._Element]:
@@ -129,10 +136,8 @@ def _author_discards(root: etree._Element) -> list[etree._Element]:
         if (
             ident == "comments"
             or classes in ("comments", "title", "date")
-            or ident.startswith("comments")
-            or _has_any(ident, "commentlist", "comment-list", "ProductReviews")
-            or classes.startswith(("Comments", "comments"))
-            or _has_any(classes, *_DISCARD_CLASS_WORDS)
+            or _DISCARD_ID.search(ident)
+            or _DISCARD_CLASS.search(classes)
             or "Figure" in element.get("data-component", "")
         ):
             found.append(element)
@@ -160,7 +165,7 @@ def _authors_specific(root: etree._Element) -> list[etree._Element]:
             or get("itemprop") == "author name"
             or element in rel_me
             or get("data-testid") in ("AuthorCard", "AuthorURL")
-            or _has_any(classes, "author-name", "authorname", "AuthorName", "authorName")
+            or _AUTHOR_NAME_CLASS.search(classes)
         ):
             found.append(element)
     return found
@@ -174,8 +179,8 @@ def _authors_generic(root: etree._Element) -> list[etree._Element]:
         if (
             classes in ("byline", "username", "byl", "BBL")
             or "author" in element.get("itemprop", "")
-            or _has_any(element.get("id", ""), "author", "zuozhe", "bianji", "xiaobian")
-            or _has_any(classes, *_GENERIC_AUTHOR_CLASS_WORDS)
+            or _GENERIC_AUTHOR_ID.search(element.get("id", ""))
+            or _GENERIC_AUTHOR_CLASS.search(classes)
         ):
             found.append(element)
     return found
@@ -189,15 +194,11 @@ def _authors_any(root: etree._Element) -> list[etree._Element]:
         if (
             "Byline" in get("data-component", "")
             or "author" in get("itemprop", "")
-            or _has_any(get("id", ""), "Author", "author")
-            or _has_any(get("class", ""), "Author", "author", "screenname", "writer", "Byline", "byline")
+            or _ANY_AUTHOR_ID.search(get("id", ""))
+            or _ANY_AUTHOR_CLASS.search(get("class", ""))
         ):
             found.append(element)
     return found
-
-
-def _has_any(value: str, *words: str) -> bool:
-    return any(word in value for word in words)
 
 
 def _load(html: str) -> etree._Element | None:
