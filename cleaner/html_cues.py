@@ -2,9 +2,10 @@
 much of it is links.
 
 trafilatura's output has lost the page's structure, so the source tree is read once into a
-table from the first words of each piece of text to what the page says about its element;
-each extracted part is then looked up by its first words. Plain text has no cues, and its
-cue features are all 0, the value that leaves a linear model's score unchanged.
+table from the first words of each piece of text to the element it belongs to; each extracted
+part is then looked up by its first words, and what the page says about that element is worked
+out then. Plain text has no cues, and its cue features are all 0, the value that leaves a
+linear model's score unchanged.
 """
 
 from __future__ import annotations
@@ -55,63 +56,92 @@ _INLINE = frozenset(
 _UNMARKED = frozenset(("html", "body"))
 
 
-class _Box:
-    """Running counts of one block-level element: characters, characters in links, elements."""
-
-    __slots__ = ("chars", "elements", "link_chars")
-
-    def __init__(self) -> None:
-        self.chars = self.link_chars = self.elements = 0
-
-
 class PageCues:
-    """The cues of a source page, looked up by the start of an extracted text."""
+    """The cues of a source page, looked up by the start of an extracted text.
+
+    Building it reads only the page's text: where each start of text first occurs. The cues
+    themselves (marks of the element and its ancestors, counts of its block) are worked out
+    for the few texts looked up, most of a page's elements never being among them.
+    """
 
     def __init__(self, tree: etree._Element) -> None:
-        self._table: dict[str, tuple[frozenset[str], _Box]] = {}
-        self._visit(tree, frozenset(), _Box(), False)
+        self._root = tree
+        # first words of a text → the element the text belongs to (its parent, for a tail)
+        self._owners: dict[str, etree._Element] = {}
+        self._contexts: dict[etree._Element, tuple[frozenset[str], bool]] = {}
+        self._counts: dict[etree._Element, tuple[int, int, int]] = {}
+        if tree.tag not in _SKIP:
+            self._read(tree)
 
     def find(self, text: str) -> Cues | None:
         """The cues of the page text that `text` starts with (its longest matching start)."""
-        words = text.split()
-        for k in range(min(KEY_WORDS, len(words)), 0, -1):
-            entry = self._table.get(" ".join(words[:k]))
-            if entry is not None:
-                marks, box = entry
-                chars = max(box.chars, 1)
-                return Cues(marks, box.link_chars / chars, chars / max(box.elements, 1))
+        words = text.split(None, KEY_WORDS)[:KEY_WORDS]
+        for k in range(len(words), 0, -1):
+            owner = self._owners.get(" ".join(words[:k]))
+            if owner is not None:
+                marks, _ = self._context(owner)
+                chars, link_chars, elements = self._block_counts(self._block(owner))
+                chars = max(chars, 1)
+                return Cues(marks, link_chars / chars, chars / max(elements, 1))
         return None
 
-    def _visit(self, element: etree._Element, marks: frozenset[str], box: _Box, in_link: bool) -> None:
-        tag = element.tag
-        if tag in _SKIP:
-            return
-        if tag not in _UNMARKED:
-            own = element_marks(tag, element.get("class", ""), element.get("id", ""))
-            marks = marks | own if own else marks
-        inner = box if tag in _INLINE else _Box()
-        inner.elements += 1
-        in_link = in_link or tag == "a"
-        self._add(element.text, marks, inner, in_link)
+    def _read(self, element: etree._Element) -> None:
+        """Note the owner of each start of text in `element`, in document order."""
+        self._note(element.text, element)
         for child in element:
-            if isinstance(child.tag, str):  # not a comment or processing instruction
-                self._visit(child, marks, inner, in_link)
-            self._add(child.tail, marks, inner, in_link)
-        if inner is not box:
-            box.chars += inner.chars
-            box.link_chars += inner.link_chars
-            box.elements += inner.elements
+            tag = child.tag
+            if isinstance(tag, str) and tag not in _SKIP:  # not a comment or processing instruction
+                self._read(child)
+            self._note(child.tail, element)
 
-    def _add(self, text: str | None, marks: frozenset[str], box: _Box, in_link: bool) -> None:
-        words = text.split() if text else None
-        if not words:
-            return
-        size = sum(map(len, words))
-        box.chars += size
-        if in_link:
-            box.link_chars += size
-        # the first occurrence wins: article text comes before most repeats of it
-        self._table.setdefault(" ".join(words[:KEY_WORDS]), (marks, box))
+    def _note(self, text: str | None, owner: etree._Element) -> None:
+        if text and not text.isspace():
+            # the first occurrence wins: article text comes before most repeats of it
+            self._owners.setdefault(" ".join(text.split(None, KEY_WORDS)[:KEY_WORDS]), owner)
+
+    def _context(self, element: etree._Element) -> tuple[frozenset[str], bool]:
+        """The marks of an element and its ancestors, and whether it is in a link."""
+        known = self._contexts.get(element)
+        if known is None:
+            marks, in_link = (frozenset(), False) if element is self._root else self._context(element.getparent())
+            tag = element.tag
+            if tag not in _UNMARKED:
+                own = element_marks(tag, element.get("class", ""), element.get("id", ""))
+                marks = marks | own if own else marks
+            known = self._contexts[element] = (marks, in_link or tag == "a")
+        return known
+
+    def _block(self, element: etree._Element) -> etree._Element:
+        """The block an element's text belongs to: itself or its nearest ancestor not inline."""
+        while element.tag in _INLINE and element is not self._root:
+            element = element.getparent()
+        return element
+
+    def _block_counts(self, block: etree._Element) -> tuple[int, int, int]:
+        known = self._counts.get(block)
+        if known is None:
+            known = self._counts[block] = _subtree_counts(block, self._context(block)[1])
+        return known
+
+
+def _subtree_counts(element: etree._Element, in_link: bool) -> tuple[int, int, int]:
+    """Characters, characters in links and elements of an element and all it holds
+    (an element's characters: those of its text's words, as str.split() cuts them)."""
+    own = _chars(element.text)
+    chars, link_chars, elements = 0, 0, 1
+    for child in element:
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _SKIP:  # not a comment or processing instruction
+            inner = _subtree_counts(child, in_link or tag == "a")
+            chars += inner[0]
+            link_chars += inner[1]
+            elements += inner[2]
+        own += _chars(child.tail)
+    return chars + own, link_chars + (own if in_link else 0), elements
+
+
+def _chars(text: str | None) -> int:
+    return sum(map(len, text.split())) if text else 0
 
 
 @lru_cache(maxsize=4096)

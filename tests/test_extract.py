@@ -1,12 +1,16 @@
 """cleaner.extract: its lean metadata call reports what trafilatura's own would."""
 
+from copy import deepcopy
 from pathlib import Path
 
 import pytest
-from trafilatura.metadata import extract_metadata
+from trafilatura.htmlprocessing import prune_unwanted_nodes
+from trafilatura.metadata import extract_author, extract_metadata
 from trafilatura.utils import load_html
+from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from cleaner.extract import _METADATA, extract_html, page_metadata
+from cleaner import extract
+from cleaner.extract import _METADATA, extract_html, page_author, page_metadata
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("*.html"))
 META_PAGE = """<html lang="en"><head><title>Bridge closes for repairs | The Harwick Ledger</title>
@@ -33,3 +37,41 @@ def test_metadata_of_a_page_goes_to_the_report():
     assert metadata["title"] == "Bridge closes for repairs"
     assert metadata["author"] == "Jane Smith" and metadata["date"] == "2024-03-05"
     assert metadata["url"] == "https://www.harwick-ledger.example/news/bridge"
+
+
+# Every attribute test of trafilatura's author XPaths, matching and near misses, some in
+# elements that the discard XPaths remove.
+AUTHOR_PAGE = """<html><head><link rel="author" href="/jo"><title>T</title></head><body>
+<div id="comments-area"><span class="author">Ann Commenter</span></div>
+<div class="Comments box"><p class="byline">By Carl Commenter</p></div>
+<section id="x-comment-list"><a rel="author">Dee List</a></section>
+<span class="meta-date author-name">Eve Date</span><div data-component="FigureBlock">Fay Figure</div>
+<figure><figcaption class="writer">Gus Photo</figcaption></figure><time class="byline">May 5</time>
+<p>By <span class="date">5 May</span>Hal<!-- c --> <strong class="AuthorName">Ida Strong</strong> more</p>
+<address class="authorname">Jo Address</address><a data-testid="AuthorURL">Kim Url</a>
+<div><rel>me</rel>Lee Rel</div><author>Max Author</author><span itemprop="author name">Ned Prop</span>
+<h3 class="byl">Oli Byl</h3><h4 id="zuozhe-1">Pat Zuozhe</h4><p class="x-posted-by">Quin Posted</p>
+<h2 class="channel-name">Ray Heading</h2><li class="Byline">Sam Item</li><td id="theAuthor">Tom Cell</td>
+<b data-component="BylineName">Uma Bold</b><i itemprop="coauthor">Val Italic</i><em class="screenname">Wes</em>
+<span class="comments">Xia Span</span><div class="title">Yan Title</div><span id="commentsX">Zed</span>
+<div class="sidebar-author">Abe Side</div><a class="print-author">Bea Print</a><p class="authors">Cy Many</p>
+</body></html>"""
+
+
+@pytest.mark.parametrize("html", [AUTHOR_PAGE, META_PAGE, *(p.read_text("utf-8") for p in PAGES)],
+                         ids=["author", "meta", *(p.stem for p in PAGES)])
+def test_author_tests_select_what_trafilaturas_xpaths_select(html):
+    ours = [extract._author_discards, extract._times_and_figures]
+    for theirs, mine in zip(AUTHOR_DISCARD_XPATHS, ours):
+        tree = deepcopy(load_html(html))
+        assert mine(tree) == theirs(tree)
+    pruned = prune_unwanted_nodes(deepcopy(load_html(html)), AUTHOR_DISCARD_XPATHS)
+    ours = [extract._authors_specific, extract._authors_generic, extract._authors_any]
+    for theirs, mine in zip(AUTHOR_XPATHS, ours):
+        assert mine(pruned) == theirs(pruned)
+    assert page_author(load_html(html)) == extract_author(load_html(html))
+
+
+def test_author_page_tests_every_author_xpath():
+    tree = deepcopy(load_html(AUTHOR_PAGE))
+    assert all(len(xpath(tree)) >= 2 for xpath in AUTHOR_DISCARD_XPATHS + AUTHOR_XPATHS)

@@ -97,3 +97,63 @@ def test_html_path_carries_cues():
     doc = prepare(html, config=Config(kind="html"))
     assert len(doc.cues) == len(doc.blocks) > 3
     assert sum(c is not None for c in doc.cues) >= 0.9 * len(doc.cues)
+
+
+def eager_cues(tree) -> dict[str, Cues]:
+    """The cues of every start of text of a page, read in one walk that keeps running counts
+    (the first implementation): PageCues, which works out only what it is asked, must agree."""
+    from cleaner.html_cues import _INLINE, _SKIP, _UNMARKED, KEY_WORDS
+
+    table: dict[str, tuple[frozenset[str], list[int]]] = {}
+
+    def add(text, marks, box, in_link):
+        words = text.split() if text else []
+        if words:
+            box[0] += sum(map(len, words))
+            box[1] += sum(map(len, words)) if in_link else 0
+            table.setdefault(" ".join(words[:KEY_WORDS]), (marks, box))
+
+    def visit(element, marks, box, in_link):
+        if element.tag in _SKIP:
+            return
+        if element.tag not in _UNMARKED:
+            marks = marks | element_marks(element.tag, element.get("class", ""), element.get("id", ""))
+        inner = box if element.tag in _INLINE else [0, 0, 0]  # characters, in links, elements
+        inner[2] += 1
+        in_link = in_link or element.tag == "a"
+        add(element.text, marks, inner, in_link)
+        for child in element:
+            if isinstance(child.tag, str):
+                visit(child, marks, inner, in_link)
+            add(child.tail, marks, inner, in_link)
+        if inner is not box:
+            box[:] = [a + b for a, b in zip(box, inner)]
+
+    visit(tree, frozenset(), [0, 0, 0], False)
+    return {
+        key: Cues(marks, link / max(chars, 1), max(chars, 1) / max(elements, 1))
+        for key, (marks, (chars, link, elements)) in table.items()
+    }
+
+
+# Tails (after inline and block elements, a comment, a script), a link and skipped elements.
+TAILS = """<html><head><title>Not a block of the body</title></head><body><div class="story">
+<p>Lead paragraph of the story, <a class="share-link" href="#">share <b>it</b></a> then the tail of the link.</p>
+<aside class="promo">An offer<!-- a comment -->after a comment</aside>The text after the aside is the story's.
+<span class="byline">By a writer</span> and the tail of the byline span.<script>var later = 1;</script> After a script.
+<select><option>Option text</option></select><svg><text>Drawn text</text></svg> After the drawing.
+</div></body></html>"""
+
+
+@pytest.mark.parametrize("name", [None, "tails", "de.html", "es.html", "fr.html", "it.html"])
+def test_page_cues_agree_with_one_eager_walk_of_the_page(name):
+    pages = Path(__file__).parent / "fixtures" / "pages"
+    html = {None: PAGE, "tails": TAILS}.get(name) or (pages / str(name)).read_text("utf-8")
+    tree = lxml.html.document_fromstring(html)
+    expected = eager_cues(tree)
+    assert len(expected) > 5
+    page = PageCues(tree)
+    for key, cues in expected.items():
+        assert page.find(key + " and more words after the start") == cues, key
+    for skipped in ("var later = 1;", "Option text", "Drawn text", "Not a block of the body"):
+        assert page.find(skipped) is None

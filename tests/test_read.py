@@ -21,6 +21,14 @@ def test_binary_is_refused_with_a_reason():
         to_text(42)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("other", ["a", "é", "\u20ac", "\U0001f600", "\x7f", "\t"])
+def test_control_characters_are_counted_in_characters_not_bytes(other):
+    # one control character in 100 is text, a little more is binary, whatever the other characters
+    assert to_text(other * 990 + "\x01\x1b\x0e" * 3 + "\x1f") == other * 990 + "\x01\x1b\x0e" * 3 + "\x1f"
+    with pytest.raises(InputError, match="control characters"):
+        to_text(other * 989 + "\x01\x1b\x0e" * 3 + "\x1f\x08")
+
+
 def test_html_detection():
     assert looks_like_html("<!DOCTYPE html><html><body></body></html>")
     assert looks_like_html("<div><p>a</p><p>b</p></div>")
