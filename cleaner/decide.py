@@ -84,8 +84,17 @@ def with_repeats(
 
 
 def revise(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
-    """Second phase: blocks that belong to the junk next to them go with it."""
-    return _with_pitch(blocks, _above_credit(blocks, verdicts))
+    """Second phase: blocks that belong to the junk next to them go with it; off-topic needs
+    a topic to be off."""
+    return _with_topic(_with_pitch(blocks, _above_credit(blocks, verdicts)))
+
+
+def _with_topic(verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
+    """A block is off the topic of the article around it: with no article left in the
+    document, the model's off-topic calls have nothing to be off, and are kept."""
+    if any(not v.is_junk for v in verdicts):
+        return verdicts
+    return tuple(Verdict(ARTICLE, v.score, "context:no-topic-to-be-off") if v.reason == "model:offtopic" else v for v in verdicts)
 
 
 def _above_credit(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:

@@ -82,3 +82,13 @@ def test_a_long_line_without_spaces_is_not_short():
     doc = segment_text("今すぐ無料で登録\n" + "報道によると、今回販売されたのは、いわゆる「脱獄」したiPhoneで、商標権の侵害にあたるとして警察が捜査を進めています。")
     verdicts = (Verdict("ad", 0.9, "model:ad"), Verdict(ARTICLE, 0.4, "model:article"))
     assert revise(doc.blocks, verdicts)[1].label == ARTICLE
+
+
+def test_off_topic_needs_a_topic_a_document_is_never_all_off_topic():
+    doc = segment_text("A lone paragraph of a scraped article.\nShare this")
+    verdicts = (Verdict("offtopic", 0.7, "model:offtopic"), Verdict("social", 1.0, "rule:share"))
+    revised = revise(doc.blocks, verdicts)
+    assert revised[0].label == ARTICLE and revised[0].reason == "context:no-topic-to-be-off"
+    assert revised[1] == verdicts[1]
+    with_article = (Verdict(ARTICLE, 0.1, "model:article"), Verdict("offtopic", 0.7, "model:offtopic"))
+    assert revise(doc.blocks, with_article) == with_article
