@@ -1,4 +1,9 @@
-"""Batching is for speed only: a document gets the same features and result in any batch."""
+"""Batching is for speed only: a document gets the same features and result in any batch.
+
+And the fast ways of computing features give what the plain ones do.
+"""
+
+import re
 
 import numpy as np
 import pytest
@@ -89,3 +94,52 @@ def test_coherence_and_nearest_block_match_dense_cosines(cleaner):
             want = others.max(initial=0.0) if has_words[i] and n > 1 else -1.0
             assert nearest[start + i] == pytest.approx(want, abs=1e-12)
         start += n
+
+
+def test_hashed_words_and_topics_are_those_of_hashing_vectorizer(cleaner):
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    docs = [prepare(c, config=cleaner.config) for c in contents()[:14]]
+    toks = [features.tokens(b.text) for d in docs for b in d.blocks]
+
+    def vectorizer(n_features, **options):
+        return HashingVectorizer(n_features=n_features, analyzer=lambda t: t, alternate_sign=False, **options)
+
+    words, _, _ = features.block_features(docs)
+    want = vectorizer(features.WORD_FEATURES, norm="l2").transform([features.word_terms(t) for t in toks])
+    assert (words.indptr == want.indptr).all() and (words.indices == want.indices).all()
+    assert words.data.tobytes() == want.data.tobytes()
+    topics = features.topic_counts(docs)
+    want = vectorizer(features.TOPIC_FEATURES, norm=None, binary=True).transform(
+        [features.content_words(t) for t in toks])
+    assert (topics != want).nnz == 0 and (topics.indices == want.indices).all()
+
+
+def test_shared_share_and_repeats_count_within_each_document():
+    row = np.array([0, 0, 1, 1, 1, 3, 4])
+    item = np.array([5, 6, 5, 5, 7, 6, 6])
+    doc = np.array([0, 0, 0, 1, 1])
+    # block 0: 5 is in block 1 too, 6 is not (block 3 is another document); block 1: 5 yes, 7 no
+    assert features._shared_share(row, item, doc).tolist() == [0.5, 0.5, -1.0, 1.0, 1.0]
+    text = np.array([1, 1, 3, 1, 2])  # block 2 has no words
+    assert features._repeats(text, doc, np.array([True, True, False, True, True])).tolist() == [
+        1 / 3, 1 / 3, 0.0, 0.0, 0.0]
+
+
+URL_LIKE = ["http://x", "HTTPS://x", "httpſ://x", "see www.bbc", "WwW.x", "bbc.co.uk", "a.io.", "a.iox", "a.ion",
+            "x.COM", "x.com_", "www", "http:/x", "hxxp://x", "://", "https:x", "a.İo", ".org", "e.g. Net", "v1.0"]
+
+
+@pytest.mark.parametrize("text", URL_LIKE)
+def test_url_pattern_finds_what_the_plain_pattern_finds(text):
+    plain = re.compile(r"https?://|www\.|\.(com|org|net|co\.uk|io)\b", re.I)
+    for t in (text, f"x {text} y", f"{text}ab", f"ab{text}"):
+        assert (features._URL.search(t) is None) == (plain.search(t) is None)
+
+
+@pytest.mark.parametrize("text", ODD_TEXTS + ["Anna met ÉRIC in Ωmega, xAbc _Abc 9Abc Ⅻabc 𝐀𝐁c ǅemal Ab Abc"])
+def test_name_pattern_finds_what_the_plain_pattern_finds(text):
+    plain = re.compile(r"\b(?![a-z0-9_])\w{3,}")
+    for start in range(len(text) + 1):
+        assert features._NAME_LIKE.findall(text, start) == plain.findall(text, start)
+
