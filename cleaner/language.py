@@ -42,10 +42,24 @@ def trained_language(text: str) -> str | None:
     ...                  "discussione sui lavori stradali, sulle biblioteche e sugli orari dei musei civici.") is None
     True
     """
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = lowered_words(text)
     if len(words) < MIN_WORDS:
         return ""
     counts = Counter(words)  # a few dozen look-ups per language instead of one per word
     shares = {lang: sum(counts[w] for w in fw) / len(words) for lang, fw in FUNCTION_WORDS.items()}
     best = max(shares, key=shares.__getitem__)
     return best if shares[best] >= MIN_SHARE else None
+
+
+def lowered_words(text: str) -> list[str]:
+    """The words of the text, lower-cased.
+
+    The words of the lower-cased text, found in one pass, are the same but for two letters:
+    "İ" lower-cases to two characters, and "Σ" to "σ" or "ς" after its neighbours.
+
+    >>> lowered_words("İstanbul, ΟΔΟΣ'Α and THE end")
+    ['i̇stanbul', 'οδος', 'α', 'and', 'the', 'end']
+    """
+    if "İ" in text or "Σ" in text:
+        return [w.lower() for w in _WORD.findall(text)]
+    return _WORD.findall(text.lower())

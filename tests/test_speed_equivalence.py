@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from cleaner import features
+from cleaner.language import lowered_words
 from cleaner.pipeline import BATCH_SIZE, prepare
 from tests.conftest import FIXTURES
 
@@ -143,3 +144,15 @@ def test_name_pattern_finds_what_the_plain_pattern_finds(text):
     for start in range(len(text) + 1):
         assert features._NAME_LIKE.findall(text, start) == plain.findall(text, start)
 
+
+def test_lowering_changes_no_word_boundary_but_for_two_letters():
+    """language.lowered_words finds the words of the lower-cased text (see there)."""
+    word = re.compile(r"\w")
+    changed = [
+        chr(c) for c in range(0x110000)
+        if not 0xD800 <= c < 0xE000 and chr(c).lower() != chr(c)
+        and (len(chr(c).lower()) != 1 or bool(word.match(chr(c))) != bool(word.match(chr(c).lower())))
+    ]
+    assert changed == ["İ"]  # and "Σ", whose lower case depends on its neighbours
+    for text in ODD_TEXTS + ["ΟΔΟΣ'Α ΣΑΣ Σ", "İİ Istanbul"]:
+        assert lowered_words(text) == [w.lower() for w in re.findall(r"\w+", text)]
