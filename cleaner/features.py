@@ -37,6 +37,10 @@ WORD_FEATURES = 2**18
 TOPIC_FEATURES = 2**16
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Punctuation of web text outside ASCII, none of it a word character, and ASCII's non-word
+# characters (punctuation, controls) to spaces: see `words`.
+_COMMON_PUNCTUATION = "’‘“”–—…«»•·\xa0„"
+_ASCII_SPACED = str.maketrans({c: " " for c in map(chr, range(128)) if not _WORD.match(c)})
 # Words of three or more that may start with a capital: far fewer strings to make than \w+.
 # The first character is any word character but ASCII a-z, 0-9 and _, then one that none
 # precedes (a word start): a character class first lets the regex engine skip ahead.
@@ -83,7 +87,24 @@ def tokens(text: str) -> list[str]:
     >>> tokens("Get FREE logins, now!")
     ['get', 'free', 'logins', 'now']
     """
-    return _WORD.findall(text.lower())
+    return words(text.lower())
+
+
+def words(text: str) -> list[str]:
+    """The words of the text: the runs of word characters that the regex \\w+ finds.
+
+    >>> words("Don’t stop — 3 km/h, naïve_x!")
+    ['Don', 't', 'stop', '3', 'km', 'h', 'naïve_x']
+    """
+    # Most texts are ASCII once the common punctuation is spaces; then str.split() finds
+    # their words after a translation of ASCII punctuation, in a third of the regex's time.
+    if not text.isascii():
+        for mark in _COMMON_PUNCTUATION:
+            if mark in text:
+                text = text.replace(mark, " ")
+        if not text.isascii():
+            return _WORD.findall(text)
+    return text.translate(_ASCII_SPACED).split()
 
 
 def word_terms(toks: list[str]) -> list[str]:

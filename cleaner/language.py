@@ -11,8 +11,9 @@ pages).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
+
+from . import features
 
 #: The trained languages and their most frequent function words.
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
@@ -28,8 +29,6 @@ FUNCTION_WORDS: dict[str, frozenset[str]] = {
 MIN_SHARE = 0.12
 #: Fewer words than this say nothing about the language: the model decides.
 MIN_WORDS = 20
-
-_WORD = re.compile(r"\w+")
 
 
 def trained_language(text: str) -> str | None:
@@ -61,5 +60,5 @@ def lowered_words(text: str) -> list[str]:
     ['i̇stanbul', 'οδος', 'α', 'and', 'the', 'end']
     """
     if "İ" in text or "Σ" in text:
-        return [w.lower() for w in _WORD.findall(text)]
-    return _WORD.findall(text.lower())
+        return [w.lower() for w in features.words(text)]
+    return features.words(text.lower())

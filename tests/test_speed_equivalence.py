@@ -3,6 +3,7 @@
 And the fast ways of computing features give what the plain ones do.
 """
 
+import random
 import re
 
 import numpy as np
@@ -156,3 +157,12 @@ def test_lowering_changes_no_word_boundary_but_for_two_letters():
     assert changed == ["İ"]  # and "Σ", whose lower case depends on its neighbours
     for text in ODD_TEXTS + ["ΟΔΟΣ'Α ΣΑΣ Σ", "İİ Istanbul"]:
         assert lowered_words(text) == [w.lower() for w in re.findall(r"\w+", text)]
+
+
+def test_words_are_the_runs_of_word_characters():
+    rng = random.Random(0)
+    alphabet = [*map(chr, range(128)), *features._COMMON_PUNCTUATION, "é", "ß", "İ", "Σ", "ǅ", "²", "Ⅻ", "日", "🎉", "\u2028"]
+    texts = ODD_TEXTS + ["".join(rng.choices(alphabet, k=rng.randint(0, 40))) for _ in range(3000)]
+    texts += ["".join(rng.choices(alphabet[:128] + list(features._COMMON_PUNCTUATION), k=40)) for _ in range(3000)]
+    for text in texts:
+        assert features.words(text) == re.findall(r"\w+", text)
