@@ -63,7 +63,9 @@ def test_block_features_of_a_batch_equal_those_of_each_document(cleaner):
     assert start == len(dense) == context.shape[0]
 
 
-@pytest.mark.parametrize("text", ODD_TEXTS + ["ǅ ǅǅǅ Ⅻabc\u2028x\u00a0y\tz ", "𝐀𝐁c 𝟙"])
+@pytest.mark.parametrize("text", ODD_TEXTS + [
+    "ǅ ǅǅǅ Ⅻabc\u2028x\u00a0y\tz ", "𝐀𝐁c 𝟙", "Yes. No!Why?\u2028Wait.\u00a0“Go” «x» „y\" a|b/c.", "3.5 e.g. end.",
+])
 def test_character_counts_follow_the_str_methods(text):
     counts = features._char_counts([text, "x"])
     words = text.split()
@@ -76,6 +78,9 @@ def test_character_counts_follow_the_str_methods(text):
     assert counts["title_words"][0] == sum(w[:1].isupper() for w in words)
     assert counts["word_chars"][0] == sum(map(len, words))
     assert counts["starts_upper"][0] == text[:1].isupper()
+    assert counts["quote"][0] == len(re.findall('["“”«»„]', text))
+    assert counts["sentence_end"][0] == len(re.findall(r"[.!?](?:\s|$)", text))
+    assert counts["pipe_or_slash"][0] == text.count("|") + text.count("/")
 
 
 def test_coherence_and_nearest_block_match_dense_cosines(cleaner):
@@ -166,3 +171,16 @@ def test_words_are_the_runs_of_word_characters():
     texts += ["".join(rng.choices(alphabet[:128] + list(features._COMMON_PUNCTUATION), k=40)) for _ in range(3000)]
     for text in texts:
         assert features.words(text) == re.findall(r"\w+", text)
+
+
+def test_names_are_those_of_the_plain_pattern():
+    plain = re.compile(r"\b(?![a-z0-9_])\w{3,}")
+
+    def names(text):
+        first = re.search(r"\w+", text)
+        return {w.lower() for w in plain.findall(text, first.end()) if w[:1].isupper()} if first else set()
+
+    rng = random.Random(0)
+    alphabet = [*"AaBbZz09_ .,'-", *features._COMMON_PUNCTUATION, "É", "é", "Ω", "ǅ", "Ⅻ", "𝐀", "İ", "日"]
+    for text in ODD_TEXTS + ["".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(5000)]:
+        assert features._names(text) == names(text)
