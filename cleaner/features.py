@@ -51,10 +51,9 @@ _ASCII_NAME_LIKE = re.compile(r"[A-Z](?<!\w.)\w{2,}")  # the same in ASCII text,
 _URL = re.compile(r"\.(?:(?<=www\.)|(?:com|org|net|co\.uk|io)\b)|:(?:(?<=http:)|(?<=https:))//", re.I)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.\w+")
 _TERMINAL = tuple('.!?…"”’\')»')
-# Counted by `_char_counts`: quote marks, "[.!?](?:\s|$)" sentence ends, "|" and "/".
-_QUOTE_CODES = np.array([ord(c) for c in '"“”«»„'], dtype=np.uint32)
-_SENTENCE_END_CODES = np.array([ord(c) for c in ".!?"], dtype=np.uint32)
-_PIPE_OR_SLASH_CODES = np.array([ord(c) for c in "|/"], dtype=np.uint32)
+_QUOTE = re.compile('["“”«»„]')
+_SENTENCE_PUNCT = re.compile("[.!?]")  # a sentence ends where one is followed by a space or the end
+_PIPE_OR_SLASH = re.compile("[|/]")
 # ASCII and general punctuation; arrows, dingbats, pictographs and emoji (the unicodedata
 # categories per character cost more than the rest of the features together).
 _PUNCT = re.compile(r"[!-/:-@\[-`{-~\u00a1-\u00bf\u2010-\u205e\u3000-\u303f]")
@@ -338,15 +337,18 @@ def _log1p(values: np.ndarray) -> np.ndarray:
 
 
 # Character classes, one bit each, as str methods and the feature patterns define them.
-_UPPER, _ALPHA, _DIGIT, _SPACE, _PUNCT_BIT, _SYMBOL_BIT = (1 << k for k in range(6))
+_UPPER, _ALPHA, _DIGIT, _SPACE, _PUNCT_BIT, _SYMBOL_BIT, _QUOTE_BIT, _SENTENCE_BIT, _PIPE_BIT = (
+    1 << k for k in range(9)
+)
 
 
 def _classes_of(chars: str) -> np.ndarray:
     """The class bits of each character of `chars`."""
-    flags = np.zeros(len(chars), dtype=np.uint8)
+    flags = np.zeros(len(chars), dtype=np.uint16)
     for bit, test in ((_UPPER, str.isupper), (_ALPHA, str.isalpha), (_DIGIT, str.isdigit), (_SPACE, str.isspace)):
         flags[np.fromiter(map(test, chars), dtype=bool, count=len(chars))] |= bit
-    for bit, pattern in ((_PUNCT_BIT, _PUNCT), (_SYMBOL_BIT, _SYMBOL)):
+    for bit, pattern in ((_PUNCT_BIT, _PUNCT), (_SYMBOL_BIT, _SYMBOL), (_QUOTE_BIT, _QUOTE),
+                         (_SENTENCE_BIT, _SENTENCE_PUNCT), (_PIPE_BIT, _PIPE_OR_SLASH)):
         flags[[m.start() for m in pattern.finditer(chars)]] |= bit
     return flags
 
@@ -386,16 +388,20 @@ def _char_counts(texts: list[str]) -> dict[str, np.ndarray]:
         "punct": (flags & _PUNCT_BIT) > 0,
         "symbol": (flags & _SYMBOL_BIT) > 0,
         "exclaim": codes == ord("!"),
-        "quote": np.isin(codes, _QUOTE_CODES),
-        "sentence_end": np.isin(codes, _SENTENCE_END_CODES) & np.append(space[1:], True),  # [.!?](\s|$)
-        "pipe_or_slash": np.isin(codes, _PIPE_OR_SLASH_CODES),
+        "quote": (flags & _QUOTE_BIT) > 0,
+        "sentence_end": ((flags & _SENTENCE_BIT) > 0) & np.append(space[1:], True),  # [.!?](\s|$)
+        "pipe_or_slash": (flags & _PIPE_BIT) > 0,
         "words": word_start,
         "title_words": word_start & upper,
         "word_chars": ~space,
     }
     lengths = np.array([len(t) for t in texts], dtype=np.int64)
     starts = np.cumsum(lengths + 1) - lengths - 1
-    counts = {name: np.add.reduceat(column, starts, dtype=np.int64).astype(np.float64) for name, column in columns.items()}
+    # Summed as bytes: twice as fast as summing booleans.
+    counts = {
+        name: np.add.reduceat(column.view(np.uint8), starts, dtype=np.int32).astype(np.float64)
+        for name, column in columns.items()
+    }
     counts["chars"] = lengths.astype(np.float64)
     counts["starts_upper"] = (upper[starts] & (lengths > 0)).astype(np.float64)
     return counts
