@@ -40,7 +40,7 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 # Punctuation of web text outside ASCII, none of it a word character, and ASCII's non-word
 # characters (punctuation, controls) to spaces: see `words`.
 _COMMON_PUNCTUATION = "’‘“”–—…«»•·\xa0„"
-_ASCII_SPACED = str.maketrans({c: " " for c in map(chr, range(128)) if not _WORD.match(c)})
+_ASCII_SPACED = bytes(c if _WORD.match(chr(c)) else ord(" ") for c in range(256))
 # Words of three or more that may start with a capital: far fewer strings to make than \w+.
 # The first character is any word character but ASCII a-z, 0-9 and _, then one that none
 # precedes (a word start): a character class first lets the regex engine skip ahead.
@@ -101,7 +101,9 @@ def words(text: str) -> list[str]:
     # Most texts are ASCII once the common punctuation is spaces; then str.split() finds
     # their words after a translation of ASCII punctuation, in a third of the regex's time.
     text = _spaced(text)
-    return text.translate(_ASCII_SPACED).split() if text.isascii() else _WORD.findall(text)
+    if not text.isascii():
+        return _WORD.findall(text)
+    return text.encode("ascii").translate(_ASCII_SPACED).decode("ascii").split()  # bytes translate faster
 
 
 def _spaced(text: str) -> str:
