@@ -92,6 +92,17 @@ def tokens(text: str) -> list[str]:
     return words(text.lower())
 
 
+# The tokens of the blocks that `block_features` saw last: the language check reads the same
+# blocks right after, and finds their words here instead of again (see `batch_tokens`).
+_last_batch: dict[str, list[str]] = {}
+
+
+def batch_tokens(text: str) -> list[str]:
+    """tokens(text): those of the last batch of `block_features` if it had the text (do not change them)."""
+    found = _last_batch.get(text)
+    return tokens(text) if found is None else found
+
+
 def words(text: str) -> list[str]:
     """The words of the text: the runs of word characters that the regex \\w+ finds.
 
@@ -231,6 +242,8 @@ def block_features(
     sizes = block_counts(docs)
     texts = [b.text for b in blocks]
     toks = [tokens(t) for t in texts]
+    global _last_batch
+    _last_batch = dict(zip(texts, toks))
     doc, _ = _layout(sizes)
     # Every token of the batch once, then as numbers: the word features are worked out
     # per distinct token and spread with numpy, not per token in Python.

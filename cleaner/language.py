@@ -67,4 +67,4 @@ def _lowered_line_words(line: str) -> list[str]:
     # "İ" lower-cases to two characters, and "Σ" to "σ" or "ς" after its neighbours.
     if "İ" in line or "Σ" in line:
         return [w.lower() for w in features.words(line)]
-    return features.words(line.lower())
+    return features.batch_tokens(line)  # the words of the lower-cased line

@@ -184,3 +184,11 @@ def test_names_are_those_of_the_plain_pattern():
     alphabet = [*"AaBbZz09_ .,'-", *features._COMMON_PUNCTUATION, "É", "é", "Ω", "ǅ", "Ⅻ", "𝐀", "İ", "日"]
     for text in ODD_TEXTS + ["".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(5000)]:
         assert features._names(text) == names(text)
+
+
+def test_language_check_reads_the_words_of_the_last_batch(cleaner):
+    docs = [prepare(c, config=cleaner.config) for c in contents()[:14]]
+    features.block_features(docs)
+    for doc in docs:
+        text = "\n".join(b.text for b in doc.blocks)
+        assert lowered_words(text) == [w.lower() for w in re.findall(r"\w+", text)]
