@@ -12,6 +12,7 @@ import pytest
 from cleaner import features
 from cleaner.language import lowered_words
 from cleaner.pipeline import BATCH_SIZE, prepare
+from cleaner.segment import is_bullet, segment_text
 from tests.conftest import FIXTURES
 
 ODD_TEXTS = [
@@ -192,3 +193,22 @@ def test_language_check_reads_the_words_of_the_last_batch(cleaner):
     for doc in docs:
         text = "\n".join(b.text for b in doc.blocks)
         assert lowered_words(text) == [w.lower() for w in re.findall(r"\w+", text)]
+
+
+def test_segment_text_cuts_where_the_line_pattern_does():
+    line = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+
+    def blocks(text):
+        out = []
+        for match in line.finditer(text):
+            stripped = match.group().strip()
+            if stripped:
+                start = match.start() + match.group().index(stripped[0])
+                out.append((stripped, start, start + len(stripped), "li" if is_bullet(match.group()) else "p"))
+        return out
+
+    rng = random.Random(0)
+    alphabet = ["a", "b", " ", "\t", "\n", "\r", "\r\n", "\v", "\f", "\x1c", "\x85", "\u2028", "\u2029", "• ", "1. ", "-"]
+    for text in ODD_TEXTS + ["".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(3000)]:
+        doc = segment_text(text)
+        assert [(b.text, b.start, b.end, b.tag) for b in doc.blocks] == blocks(text)
