@@ -268,7 +268,10 @@ def block_features(
         _shared_share(name_row, _numbered(chain.from_iterable(names))[1], doc),
         _repeats(joined, doc, np.array([bool(t) for t in toks])),
     ])
-    cues = np.array([row for d in docs for row in cue_features(d)], dtype=np.float64)
+    if any(d.cues for d in docs):
+        cues = np.array([row for d in docs for row in cue_features(d)], dtype=np.float64)
+    else:  # plain text: the neutral row of every block, without a list of lists
+        cues = np.zeros((len(blocks), len(CUE_NAMES)))
     return words, np.hstack([shapes, position, shared, cues]), topic
 
 
@@ -296,7 +299,9 @@ def _shapes(texts: list[str], toks: list[list[str]], tags: list[str]) -> np.ndar
     lengths, nwords = counts["chars"], counts["words"]
     n = np.maximum(lengths, 1)
     nw = np.maximum(nwords, 1)
-    tests = np.array([_text_tests(text, tok, tag) for text, tok, tag in zip(texts, toks, tags)], dtype=np.float64)
+    tests = np.fromiter(
+        chain.from_iterable(map(_text_tests, texts, toks, tags)), dtype=np.float64, count=len(texts) * len(_TEXT_TESTS)
+    ).reshape(len(texts), len(_TEXT_TESTS))
     columns = dict(zip(_TEXT_TESTS, tests.T))
     columns.update({
         "log_chars": _log1p(lengths) / 8,
