@@ -476,8 +476,14 @@ def _occurrences(keys: np.ndarray) -> np.ndarray:
     >>> _occurrences(np.array([7, 3, 7, 7]))
     array([3, 1, 3, 3])
     """
-    ordered = np.sort(keys)  # not np.unique: its hash table is ~30 times slower on a batch's keys
-    return np.searchsorted(ordered, keys, side="right") - np.searchsorted(ordered, keys, side="left")
+    # Sorted, the equal keys are runs. Not np.unique (a hash table, or a stable sort) nor
+    # np.searchsorted (a binary search per key): each is many times slower on a batch's keys.
+    order = np.argsort(keys)
+    ordered = keys[order]
+    run = np.cumsum(np.diff(ordered, prepend=ordered[:1]) != 0)  # the run of each sorted key
+    times = np.empty(len(keys), dtype=np.int64)
+    times[order] = np.bincount(run)[run]
+    return times
 
 
 def _coherence(topic: sp.csr_matrix, doc: np.ndarray, weights: np.ndarray) -> np.ndarray:
