@@ -260,13 +260,13 @@ def block_features(
     position = _positions(docs, sizes, np.array([len(t) for t in texts]), shapes[:, SHAPE_NAMES.index("bullet")])
     names = [_names(t) for t in texts]
     name_row = np.repeat(np.arange(len(blocks)), np.array([len(n) for n in names], dtype=np.int64))
-    _, joined = _numbered(" ".join(t) for t in toks)
+    _, same_text = _numbered(" ".join(t) for t in toks)
     shared = np.column_stack([
         _coherence(topic, doc, np.ones(len(blocks))),
         _max_similarity(topic, doc, sizes),
         _shared_share(row[content], token[content], doc),
         _shared_share(name_row, _numbered(chain.from_iterable(names))[1], doc),
-        _repeats(joined, doc, np.array([bool(t) for t in toks])),
+        _repeats(same_text, doc, np.array([bool(t) for t in toks])),
     ])
     if any(d.cues for d in docs):
         cues = np.array([row for d in docs for row in cue_features(d)], dtype=np.float64)
