@@ -11,8 +11,10 @@ pages).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
+from itertools import chain
+
+from . import features
 
 #: The trained languages and their most frequent function words.
 FUNCTION_WORDS: dict[str, frozenset[str]] = {
@@ -29,8 +31,6 @@ MIN_SHARE = 0.12
 #: Fewer words than this say nothing about the language: the model decides.
 MIN_WORDS = 20
 
-_WORD = re.compile(r"\w+")
-
 
 def trained_language(text: str) -> str | None:
     """The trained language the text is written in, "" when too short to tell, None for another.
@@ -42,10 +42,29 @@ def trained_language(text: str) -> str | None:
     ...                  "discussione sui lavori stradali, sulle biblioteche e sugli orari dei musei civici.") is None
     True
     """
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = lowered_words(text)
     if len(words) < MIN_WORDS:
         return ""
     counts = Counter(words)  # a few dozen look-ups per language instead of one per word
     shares = {lang: sum(counts[w] for w in fw) / len(words) for lang, fw in FUNCTION_WORDS.items()}
     best = max(shares, key=shares.__getitem__)
     return best if shares[best] >= MIN_SHARE else None
+
+
+def lowered_words(text: str) -> list[str]:
+    """The words of the text, lower-cased.
+
+    >>> lowered_words("İstanbul, ΟΔΟΣ'Α and THE end\\nnaïve")
+    ['i̇stanbul', 'οδος', 'α', 'and', 'the', 'end', 'naïve']
+    """
+    # Line by line: a line without the letters below takes the fast way of `features.words`
+    # (ASCII after its punctuation) even when other lines of the text do not.
+    return list(chain.from_iterable(map(_lowered_line_words, text.split("\n"))))
+
+
+def _lowered_line_words(line: str) -> list[str]:
+    # The words of the lower-cased line, found in one pass, are the same but for two letters:
+    # "İ" lower-cases to two characters, and "Σ" to "σ" or "ς" after its neighbours.
+    if "İ" in line or "Σ" in line:
+        return [w.lower() for w in features.words(line)]
+    return features.batch_tokens(line)  # the words of the lower-cased line

@@ -81,7 +81,7 @@ class Cleaner:
         for k, (doc, (junk, categories)) in enumerate(zip(docs, self.model.score(docs))):
             threshold = self.config.threshold
             notes: tuple[str, ...] = ()
-            if trained_language(" ".join(b.text for b in doc.blocks)) is None:
+            if trained_language("\n".join(b.text for b in doc.blocks)) is None:  # see lowered_words
                 threshold = math.inf  # unsure of every block: keep all but the rules' certainties
                 notes = (UNKNOWN_LANGUAGE,)
             verdicts = decide(doc.blocks, junk, categories, threshold=threshold)

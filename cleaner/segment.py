@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from .types import Block, Cues, Document
 
 _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")
+_OTHER_LINE_BREAK = re.compile("[\v\f\x1c-\x1e\x85\u2028\u2029]")
 BULLET = re.compile(r"^\s*(?:[•·▪‣◦●○■□➤►▶→✓✔✅☑❌✗★☆»*+\-–—]|\d{1,2}[.)])\s+")
 
 
@@ -32,24 +33,33 @@ def segment_text(text: str) -> Document:
     blocks: list[Block] = []
     blank_gaps = gaps = 0
     blank_run = False
-    for match in _LINE.finditer(text):
-        line = match.group()
-        if not line:
-            break
-        stripped = line.strip()
+    start = 0
+    for line in _lines(text):
+        content = line.lstrip()
+        stripped = content.rstrip()
         if stripped:
-            start = match.start() + line.index(stripped[0])
+            begin = start + len(line) - len(content)
             if blocks:
                 gaps += 1
                 blank_gaps += blank_run
-            blocks.append(
-                Block(len(blocks), stripped, start, start + len(stripped), "li" if is_bullet(line) else "p")
-            )
+            blocks.append(Block(len(blocks), stripped, begin, begin + len(stripped), "li" if is_bullet(line) else "p"))
             blank_run = False
         else:
             blank_run = True
+        start += len(line)
     separator = "\n\n" if gaps and blank_gaps * 2 >= gaps else "\n"
     return Document(text=text, blocks=tuple(blocks), kind="text", separator=separator)
+
+
+def _lines(text: str) -> list[str]:
+    """The lines of the text with their ends ("\\n", "\\r\\n" or "\\r").
+
+    >>> _lines("a\\r\\nb\\rc\\x0cd\\n\\ne")
+    ['a\\r\\n', 'b\\r', 'c\\x0cd\\n', '\\n', 'e']
+    """
+    if _OTHER_LINE_BREAK.search(text):  # str.splitlines ends lines there too
+        return [m.group() for m in _LINE.finditer(text) if m.group()]
+    return text.splitlines(keepends=True)
 
 
 def segment_parts(
