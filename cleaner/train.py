@@ -292,7 +292,9 @@ def train(
     LOGGER.info("training on %s", sets.description)
     model = fit(sets.train, seed=seed)
     cleaner = Cleaner(Config(), model=model)
-    held, pages = ("validation_generated", "scrapinghub_validation_lines") if validation else ("heldout_generated", "scrapinghub_test_lines")
+    held, pages = "heldout_generated", "scrapinghub_test_lines"
+    if validation:
+        held, pages = "validation_generated", "scrapinghub_validation_lines"
     results = {held: metrics(sets.heldout, predict_labels(cleaner, sets.heldout))}
     if sets.scrapinghub_test:
         results[pages] = metrics(sets.scrapinghub_test, predict_labels(cleaner, sets.scrapinghub_test))
