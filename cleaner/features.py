@@ -195,16 +195,24 @@ def _hashed(rows: np.ndarray, hashes: np.ndarray, shape: tuple[int, int], *, bin
     return matrix
 
 
-def _word_matrix(toks: list[list[str]], row: np.ndarray, hashes: np.ndarray) -> sp.csr_matrix:
-    """The hashed word terms of each block (those of `word_terms`), l2-normalised;
-    `row` and `hashes` are the block and the hash of each token."""
-    lengths = np.array([len(t) for t in toks], dtype=np.int64)
-    blocks = np.arange(len(toks))
-    bigrams = [f"{a} {b}" for t in toks for a, b in zip(t, t[1:])]
-    edges = [f"^{t[0]}" for t in toks if t] + [f"{t[-1]}$" for t in toks if t]
-    nonempty = blocks[lengths > 0]
-    rows = np.concatenate([row, np.repeat(blocks, np.maximum(lengths - 1, 0)), nonempty, nonempty])
-    counts = _hashed(rows, np.concatenate([hashes, _hashes(chain(bigrams, edges))]), (len(toks), WORD_FEATURES))
+def _word_matrix(distinct: list[str], hashes: np.ndarray, token: np.ndarray, row: np.ndarray, n: int) -> sp.csr_matrix:
+    """The hashed word terms of each of the n blocks (those of `word_terms`), l2-normalised.
+
+    `token` numbers each token of the batch among the `distinct` ones, whose hashes are
+    `hashes`, and `row` is its block. A bigram is a pair of numbers until it is hashed, once
+    for each distinct pair: a batch says "the council" many times.
+    """
+    same = row[:-1] == row[1:]  # the pairs of neighbouring tokens inside one block
+    pairs, pair = np.unique(token[:-1][same] * len(distinct) + token[1:][same], return_inverse=True)
+    first, second = np.divmod(pairs, max(len(distinct), 1))
+    bigrams = _hashes(f"{distinct[a]} {distinct[b]}" for a, b in zip(first.tolist(), second.tolist()))
+    starts = np.flatnonzero(np.diff(row, prepend=-1))  # the first token of each block with tokens
+    ends = np.append(starts[1:], len(row)) - 1
+    edges = _hashes(chain(
+        (f"^{distinct[t]}" for t in token[starts].tolist()), (f"{distinct[t]}$" for t in token[ends].tolist())
+    ))
+    rows = np.concatenate([row, row[1:][same], row[starts], row[starts]])
+    counts = _hashed(rows, np.concatenate([hashes[token], bigrams[pair], edges]), (n, WORD_FEATURES))
     return normalize(counts, copy=False)
 
 
@@ -249,9 +257,10 @@ def block_features(
     # per distinct token and spread with numpy, not per token in Python.
     row = np.repeat(np.arange(len(blocks)), np.array([len(t) for t in toks], dtype=np.int64))
     distinct, token = _numbered(chain.from_iterable(toks))
-    hashes = _hashes(distinct)[token]
+    distinct_hashes = _hashes(distinct)
+    hashes = distinct_hashes[token]
     content = np.array([_is_content(t) for t in distinct], dtype=bool)[token]
-    words = _word_matrix(toks, row, hashes)
+    words = _word_matrix(distinct, distinct_hashes, token, row, len(blocks))
     topic = _hashed(row[content], hashes[content], (len(blocks), TOPIC_FEATURES), binary=True)
     if weights is not None:
         topic = topic @ sp.diags(weights)
