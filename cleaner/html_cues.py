@@ -47,8 +47,8 @@ _CUE_WORD = re.compile(
 _CAMEL = re.compile(r"([a-z])([A-Z])")
 # Their text is never extracted.
 _SKIP = frozenset("head script style noscript template svg iframe select option".split())
-# Elements whose text belongs to the enclosing block: the block is the nearest other ancestor.
-_INLINE = frozenset(
+#: Elements whose text belongs to the enclosing block: the block is the nearest other ancestor.
+INLINE_TAGS = frozenset(
     "a abbr b bdi bdo big br cite code data del dfn em font i img ins kbd label mark q s samp small "
     "span strike strong sub sup time tt u var wbr".split()
 )
@@ -113,7 +113,7 @@ class PageCues:
 
     def _block(self, element: etree._Element) -> etree._Element:
         """The block an element's text belongs to: itself or its nearest ancestor not inline."""
-        while element.tag in _INLINE and element is not self._root:
+        while element.tag in INLINE_TAGS and element is not self._root:
             element = element.getparent()
         return element
 

@@ -75,3 +75,30 @@ def test_author_tests_select_what_trafilaturas_xpaths_select(html):
 def test_author_page_tests_every_author_xpath():
     tree = deepcopy(load_html(AUTHOR_PAGE))
     assert all(len(xpath(tree)) >= 2 for xpath in AUTHOR_DISCARD_XPATHS + AUTHOR_XPATHS)
+
+
+# An article written straight into a div, its paragraphs cut by <br>, the div also holding a
+# block (the tags line). trafilatura alone kept only the first paragraph of four.
+BR_PAGE = """<html><head><title>New keyboard for the small laptop | Gadget Notes</title></head><body>
+<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/reviews">Reviews</a></nav>
+<div id="content"><div class="article"><h1>New keyboard for the small laptop</h1>
+<div class="byline">Monday by <a href="/ann">Ann Lee</a></div>
+<div class="body">Following the large model, the maker plans a new small laptop with a scissor keyboard
+next spring, according to <em><a href="https://example.com/">suppliers</a></em> cited by a trade paper.
+<br> <br>The screen is said to stay the same size, although a larger one is not ruled out by people who
+have seen early samples of the machine.
+<br> <br>The large model already has the new keyboard, based on the desktop one, and it should prove far
+more reliable than the keyboards used in recent years.
+<br> <br>It is unclear if the small laptop will also get a physical escape key, which many users asked
+for after the last two models.
+<br><br><div class="tags">Tags: <a href="/t/laptops">laptops</a></div></div></div></div>
+<footer><p>Copyright Gadget Notes</p></footer></body></html>"""
+
+
+def test_text_written_straight_into_a_div_is_kept():
+    parts, _, cues = extract_html(BR_PAGE)
+    starts = [" ".join(text.split()[:3]) for text, _ in parts]
+    for start in ("Following the large", "The screen is", "The large model", "It is unclear"):
+        assert start in starts
+    assert "cited by a trade paper." in parts[starts.index("Following the large")][0]
+    assert all(found is not None for found in cues)  # each part is found in the page

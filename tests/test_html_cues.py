@@ -102,7 +102,7 @@ def test_html_path_carries_cues():
 def eager_cues(tree) -> dict[str, Cues]:
     """The cues of every start of text of a page, read in one walk that keeps running counts
     (the first implementation): PageCues, which works out only what it is asked, must agree."""
-    from cleaner.html_cues import _INLINE, _SKIP, _UNMARKED, KEY_WORDS
+    from cleaner.html_cues import INLINE_TAGS, _SKIP, _UNMARKED, KEY_WORDS
 
     table: dict[str, tuple[frozenset[str], list[int]]] = {}
 
@@ -118,7 +118,7 @@ def eager_cues(tree) -> dict[str, Cues]:
             return
         if element.tag not in _UNMARKED:
             marks = marks | element_marks(element.tag, element.get("class", ""), element.get("id", ""))
-        inner = box if element.tag in _INLINE else [0, 0, 0]  # characters, in links, elements
+        inner = box if element.tag in INLINE_TAGS else [0, 0, 0]  # characters, in links, elements
         inner[2] += 1
         in_link = in_link or element.tag == "a"
         add(element.text, marks, inner, in_link)
