@@ -206,8 +206,8 @@ def _word_matrix(distinct: list[str], hashes: np.ndarray, token: np.ndarray, row
     pairs, pair = np.unique(token[:-1][same] * len(distinct) + token[1:][same], return_inverse=True)
     first, second = np.divmod(pairs, max(len(distinct), 1))
     bigrams = _hashes(f"{distinct[a]} {distinct[b]}" for a, b in zip(first.tolist(), second.tolist()))
-    starts = np.flatnonzero(np.diff(row, prepend=-1))  # the first token of each block with tokens
-    ends = np.append(starts[1:], len(row)) - 1
+    starts = np.flatnonzero(np.diff(row, prepend=-1))  # the first and last token of each block
+    ends = np.flatnonzero(np.diff(row, append=-1))  # with tokens (rows are never -1)
     edges = _hashes(chain(
         (f"^{distinct[t]}" for t in token[starts].tolist()), (f"{distinct[t]}$" for t in token[ends].tolist())
     ))

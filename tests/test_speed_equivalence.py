@@ -212,3 +212,14 @@ def test_segment_text_cuts_where_the_line_pattern_does():
     for text in ODD_TEXTS + ["".join(rng.choices(alphabet, k=rng.randint(0, 30))) for _ in range(3000)]:
         doc = segment_text(text)
         assert [(b.text, b.start, b.end, b.tag) for b in doc.blocks] == blocks(text)
+
+
+@pytest.mark.parametrize("texts", [[":"], [":\n—", "Get free logins now\n:"], ["Leave a reply", "…"]])
+def test_blocks_without_words_in_a_batch(texts):
+    # a batch of blocks none or some of which have a word: each document's rows are the rows
+    # it has when its features are worked out alone
+    docs = [segment_text(t) for t in texts]
+    words, dense, _ = features.block_features(docs)
+    alone = [features.block_features([d]) for d in docs]
+    assert np.array_equal(words.toarray(), np.vstack([a[0].toarray() for a in alone]))
+    assert np.array_equal(dense, np.vstack([a[1] for a in alone]))
