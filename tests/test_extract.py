@@ -102,3 +102,16 @@ def test_text_written_straight_into_a_div_is_kept():
         assert start in starts
     assert "cited by a trade paper." in parts[starts.index("Following the large")][0]
     assert all(found is not None for found in cues)  # each part is found in the page
+
+
+def test_trafilaturas_readability_and_justext_comparison_is_skipped(monkeypatch):
+    # On short extractions trafilatura compares its text with its readability and justext ports
+    # and may swap it for theirs: on the scrapinghub train pages all three swaps were worse.
+    import trafilatura.core
+
+    def compare_extraction(*args, **kwargs):
+        raise AssertionError("trafilatura's comparison with readability and justext ran")
+
+    monkeypatch.setattr(trafilatura.core, "compare_extraction", compare_extraction)
+    parts, _, _ = extract_html(BR_PAGE)
+    assert any(text.startswith("It is unclear") for text, _ in parts)
