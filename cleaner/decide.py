@@ -19,6 +19,9 @@ SHORT_CHARS = 60
 #: unless the model is sure it is article (a credit can follow a paragraph by accident).
 CAPTION_WORDS = 60
 CAPTION_MIN_SCORE = 0.2
+#: Off-topic needs a topic: the model's off-topic calls stand where at least this many
+#: article blocks are left around them.
+MIN_TOPIC_BLOCKS = 2
 
 
 def is_short(block: Block) -> bool:
@@ -93,9 +96,10 @@ def revise(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Ve
 
 
 def _with_topic(verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
-    """A block is off the topic of the article around it: with no article left in the
-    document, the model's off-topic calls have nothing to be off, and are kept."""
-    if any(not v.is_junk for v in verdicts):
+    """A block is off the topic of the article around it: with fewer than MIN_TOPIC_BLOCKS
+    article blocks left in the document, the model's off-topic calls have nothing to be off
+    (one paragraph is no topic to tell another from), and are kept."""
+    if sum(not v.is_junk for v in verdicts) >= MIN_TOPIC_BLOCKS:
         return verdicts
     return tuple(Verdict(ARTICLE, v.score, "context:no-topic-to-be-off") if v.reason == "model:offtopic" else v for v in verdicts)
 

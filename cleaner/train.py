@@ -77,8 +77,10 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
         oof_junk[test] = junk_model.predict_proba(first[test])[:, 1]
         cat_train = train[known[train]]
         oof_cats[test] = category_proba(_category_estimator().fit(first[cat_train], labels[cat_train]), first[test])
+    # 150 trees: on the validation split as good as 300 at half the learning rate (junk F1 0.952,
+    # retention 0.978 both) at half the scoring time (the estimators' largest cost per block).
     context = HistGradientBoostingClassifier(
-        max_iter=300, learning_rate=0.08, max_leaf_nodes=31, l2_regularization=1.0,
+        max_iter=150, learning_rate=0.16, max_leaf_nodes=31, l2_regularization=1.0,
         early_stopping=False, random_state=seed,
     ).fit(context_features(dense, topic, oof_junk, oof_cats, block_counts(docs)), junk)
     return Model(

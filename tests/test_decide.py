@@ -84,11 +84,18 @@ def test_a_long_line_without_spaces_is_not_short():
     assert revise(doc.blocks, verdicts)[1].label == ARTICLE
 
 
-def test_off_topic_needs_a_topic_a_document_is_never_all_off_topic():
+def test_off_topic_needs_a_topic_of_two_article_blocks():
     doc = segment_text("A lone paragraph of a scraped article.\nShare this")
     verdicts = (Verdict("offtopic", 0.7, "model:offtopic"), Verdict("social", 1.0, "rule:share"))
     revised = revise(doc.blocks, verdicts)
     assert revised[0].label == ARTICLE and revised[0].reason == "context:no-topic-to-be-off"
     assert revised[1] == verdicts[1]
-    with_article = (Verdict(ARTICLE, 0.1, "model:article"), Verdict("offtopic", 0.7, "model:offtopic"))
-    assert revise(doc.blocks, with_article) == with_article
+    # one article paragraph is no topic to tell another from (a two-paragraph note lost one)
+    doc = segment_text("The council approved the budget.\nThe mayor said taxes stay flat.\nLeave a Reply")
+    one = (Verdict("offtopic", 0.52, "model:offtopic"), Verdict(ARTICLE, 0.1, "model:article"),
+           Verdict("comments", 1.0, "rule:comment-form"))
+    assert [v.label for v in revise(doc.blocks, one)] == [ARTICLE, ARTICLE, "comments"]
+    doc = segment_text("Title\nA paragraph of the article.\nA paragraph of another story.")
+    two = (Verdict(ARTICLE, 0.1, "model:article"), Verdict(ARTICLE, 0.1, "model:article"),
+           Verdict("offtopic", 0.7, "model:offtopic"))
+    assert revise(doc.blocks, two) == two

