@@ -195,12 +195,12 @@ def _hashed(rows: np.ndarray, hashes: np.ndarray, shape: tuple[int, int], *, bin
     return matrix
 
 
-def _word_matrix(distinct: list[str], hashes: np.ndarray, token: np.ndarray, row: np.ndarray, n: int) -> sp.csr_matrix:
+def _word_matrix(distinct: list[str], token: np.ndarray, hashes: np.ndarray, row: np.ndarray, n: int) -> sp.csr_matrix:
     """The hashed word terms of each of the n blocks (those of `word_terms`), l2-normalised.
 
-    `token` numbers each token of the batch among the `distinct` ones, whose hashes are
-    `hashes`, and `row` is its block. A bigram is a pair of numbers until it is hashed, once
-    for each distinct pair: a batch says "the council" many times.
+    `token` numbers each token of the batch among the `distinct` ones, `hashes` is its hash
+    and `row` its block. A bigram is a pair of numbers until it is hashed, once for each
+    distinct pair: a batch says "the council" many times.
     """
     same = row[:-1] == row[1:]  # the pairs of neighbouring tokens inside one block
     pairs, pair = np.unique(token[:-1][same] * len(distinct) + token[1:][same], return_inverse=True)
@@ -212,7 +212,7 @@ def _word_matrix(distinct: list[str], hashes: np.ndarray, token: np.ndarray, row
         (f"^{distinct[t]}" for t in token[starts].tolist()), (f"{distinct[t]}$" for t in token[ends].tolist())
     ))
     rows = np.concatenate([row, row[1:][same], row[starts], row[starts]])
-    counts = _hashed(rows, np.concatenate([hashes[token], bigrams[pair], edges]), (n, WORD_FEATURES))
+    counts = _hashed(rows, np.concatenate([hashes, bigrams[pair], edges]), (n, WORD_FEATURES))
     return normalize(counts, copy=False)
 
 
@@ -257,10 +257,9 @@ def block_features(
     # per distinct token and spread with numpy, not per token in Python.
     row = np.repeat(np.arange(len(blocks)), np.array([len(t) for t in toks], dtype=np.int64))
     distinct, token = _numbered(chain.from_iterable(toks))
-    distinct_hashes = _hashes(distinct)
-    hashes = distinct_hashes[token]
+    hashes = _hashes(distinct)[token]
     content = np.array([_is_content(t) for t in distinct], dtype=bool)[token]
-    words = _word_matrix(distinct, distinct_hashes, token, row, len(blocks))
+    words = _word_matrix(distinct, token, hashes, row, len(blocks))
     topic = _hashed(row[content], hashes[content], (len(blocks), TOPIC_FEATURES), binary=True)
     if weights is not None:
         topic = topic @ sp.diags(weights)
