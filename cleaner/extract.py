@@ -30,6 +30,13 @@ _METADATA = ("title", "author", "date", "url", "sitename", "hostname", "descript
 _TEXT_HOLDERS = ("div", "section", "article", "main")
 #: libxml2 stops parsing at this nesting depth (without XML_PARSE_HUGE): all that follows is lost.
 MAX_DEPTH = 255
+#: A heading among the first parts is the page's title (see `title_heading`) when at least
+#: TITLE_OWN of its words are the title's and they make at least TITLE_COVER of the title's
+#: words (a title often adds the site's name: "Meal Prep for a Week | The Beachbody Blog").
+TITLE_PARTS = 3
+TITLE_OWN = 0.8
+TITLE_COVER = 0.5
+_WORD = re.compile(r"\w+")
 
 
 def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str], list[Cues | None]]:
@@ -37,7 +44,7 @@ def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str], list
 
     Recall is favoured: the classifier after it removes what trafilatura lets through,
     while text trafilatura drops is lost for good. The page title goes to the metadata
-    and is dropped from the body when the body repeats it as its first heading.
+    and is dropped from the body where one of its first headings repeats it (`title_heading`).
     A page nested deeper than MAX_DEPTH is refused rather than cut short.
     """
     tree = _load(html)
@@ -66,12 +73,35 @@ def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str], list
     found = page_metadata(tree)
     metadata = {key: str(getattr(found, key)) for key in _METADATA if getattr(found, key, None)}
     parts = _walk(result.body)
-    title = metadata.get("title", "").strip()
-    if parts and parts[0][1] == "h" and " ".join(parts[0][0].split()) == " ".join(title.split()):
-        parts = parts[1:]
+    heading = title_heading(parts, metadata.get("title", ""))
+    if heading is not None:
+        text = " ".join(parts.pop(heading)[0].split())
+        if text != " ".join(metadata["title"].split()):
+            metadata["headline"] = text  # the title in the page's own words is not lost
     # bare_extraction works on a copy: `tree` is still the whole source page
     page = PageCues(tree)
     return parts, metadata, [page.find(text) for text, _ in parts]
+
+
+def title_heading(parts: list[tuple[str, str]], title: str) -> int | None:
+    """The index of the heading among the first TITLE_PARTS parts that repeats the page title,
+    in the same or nearly the same words ("Julian Assange: Sweden drops rape investigation"
+    for "Sweden drops Assange rape investigation"), if there is one.
+
+    >>> title_heading([("Home", "p"), ("Cat found in Mexico", "h")], "Cat found in Mexico | AP News")
+    1
+    >>> title_heading([("Why we walk", "h")], "Cat found in Mexico") is None
+    True
+    """
+    title_words = set(_WORD.findall(title.lower()))
+    for i, (text, tag) in enumerate(parts[:TITLE_PARTS]):
+        words = _WORD.findall(text.lower())
+        if tag != "h" or not words:
+            continue
+        shared = sum(word in title_words for word in words)
+        if shared >= TITLE_OWN * len(words) and shared >= TITLE_COVER * len(title_words):
+            return i
+    return None
 
 
 def page_metadata(tree: etree._Element) -> TrafDocument:

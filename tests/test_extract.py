@@ -115,3 +115,33 @@ def test_trafilaturas_readability_and_justext_comparison_is_skipped(monkeypatch)
     monkeypatch.setattr(trafilatura.core, "compare_extraction", compare_extraction)
     parts, _, _ = extract_html(BR_PAGE)
     assert any(text.startswith("It is unclear") for text, _ in parts)
+
+
+TITLE_PAGE = """<html><head><meta property="og:title" content="{title}"></head><body><article>
+<div class="crumbs"><a href="/world">World</a></div>
+<h1>{heading}</h1>
+<p>Prosecutors have dropped the investigation opened nine years ago, saying that the evidence had
+weakened considerably over time and that witnesses could no longer recall the events in detail.</p>
+<h2>What happens next</h2>
+<p>The decision can be appealed within three weeks, and the lawyer for the complainant said on
+Tuesday that she would consider doing so after reading the full reasons given by prosecutors.</p>
+</article></body></html>"""
+
+
+@pytest.mark.parametrize(
+    "title, heading, repeats",
+    [
+        ("Sweden drops Assange investigation", "Sweden drops Assange investigation", True),
+        # the same title in other words, and with the site's name
+        ("Sweden drops Assange rape investigation | World news", "Julian Assange: Sweden drops rape investigation", True),
+        # a heading that shares words with the title without being it (a scrapinghub train page)
+        ("MacBook sale at Amazon from $700, AirPods, more - 9to5Mac", "Amazon discounts MacBook models from $700", False),
+    ],
+)
+def test_a_heading_that_repeats_the_title_goes_to_the_metadata(title, heading, repeats):
+    parts, metadata, _ = extract_html(TITLE_PAGE.format(title=title, heading=heading))
+    texts = [text for text, _ in parts]
+    assert (heading not in texts) is repeats
+    assert "What happens next" in texts and texts[-1].startswith("The decision can be appealed")
+    # worded otherwise than the title, the heading is kept in the metadata
+    assert metadata.get("headline") == (heading if repeats and heading != metadata["title"] else None)

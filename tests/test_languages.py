@@ -59,10 +59,7 @@ def removed(lang: str) -> list[str]:
     return [r.text for r in clean((PAGES / f"{lang}.html").read_bytes()).removed]
 
 
-@pytest.mark.parametrize("lang", [
-    "de", "es", "it",
-    pytest.param("fr", marks=pytest.mark.xfail(strict=True, reason="the French comment prompt is missed")),
-])
+@pytest.mark.parametrize("lang", ["de", "es", "it", "fr"])
 def test_comment_forms_are_removed(lang: str) -> None:
     assert any(text.startswith(JUNK[lang][1]) for text in removed(lang))
 
