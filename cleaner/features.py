@@ -30,7 +30,7 @@ from .segment import BULLET
 from .types import CATEGORIES, Document
 
 #: Bump when a feature changes: a model trained on other features is refused.
-FEATURE_VERSION = "7"
+FEATURE_VERSION = "8"
 #: Hashed word n-gram space (model size grows with it).
 WORD_FEATURES = 2**18
 #: Hashed content-word space for the coherence features.
@@ -150,6 +150,22 @@ def _is_content(token: str) -> bool:
     return len(token) >= 4 and token not in _STOP and not token.isdigit()
 
 
+def topic_word(token: str) -> str:
+    """A content word as a topic word: a plural as its singular (Harman's S-stemmer, 1991), so
+    that "Every lake contained plastic" shares its lake with "lakes high in the mountains".
+
+    >>> [topic_word(w) for w in ("lakes", "companies", "goes", "species", "class", "bonus")]
+    ['lake', 'company', 'goe', 'specy', 'class', 'bonus']
+    """
+    if token.endswith("ies") and not token.endswith(("eies", "aies")):
+        return token[:-3] + "y"
+    if token.endswith("es") and not token.endswith(("aes", "ees", "oes")):
+        return token[:-1]
+    if token.endswith("s") and not token.endswith(("us", "ss")):
+        return token[:-1]
+    return token
+
+
 def _names(text: str) -> set[str]:
     """Capitalised words of three letters or more after the first: a cheap stand-in for named entities.
 
@@ -167,7 +183,7 @@ def _names(text: str) -> set[str]:
 
 def topic_counts(docs: Sequence[Document]) -> sp.csr_matrix:
     """Which content words each block has (binary, hashed): the input of `idf`."""
-    return _topic_matrix([content_words(tokens(b.text)) for d in docs for b in d.blocks])
+    return _topic_matrix([[topic_word(w) for w in content_words(tokens(b.text))] for d in docs for b in d.blocks])
 
 
 def _topic_matrix(contents: list[list[str]]) -> sp.csr_matrix:
@@ -259,8 +275,10 @@ def block_features(
     distinct, token = _numbered(chain.from_iterable(toks))
     hashes = _hashes(distinct)[token]
     content = np.array([_is_content(t) for t in distinct], dtype=bool)[token]
+    topic_words, topic_number = _numbered(map(topic_word, distinct))
+    topic_item = topic_number[token]  # the number of each token's topic word
     words = _word_matrix(distinct, token, hashes, row, len(blocks))
-    topic = _hashed(row[content], hashes[content], (len(blocks), TOPIC_FEATURES), binary=True)
+    topic = _hashed(row[content], _hashes(topic_words)[topic_item][content], (len(blocks), TOPIC_FEATURES), binary=True)
     if weights is not None:
         topic = topic @ sp.diags(weights)
     topic = normalize(topic.tocsr())
@@ -272,7 +290,7 @@ def block_features(
     shared = np.column_stack([
         _coherence(topic, doc, np.ones(len(blocks))),
         _max_similarity(topic, doc, sizes),
-        _shared_share(row[content], token[content], doc),
+        _shared_share(row[content], topic_item[content], doc),
         _shared_share(name_row, _numbered(chain.from_iterable(names))[1], doc),
         _repeats(same_text, doc, np.array([bool(t) for t in toks])),
     ])

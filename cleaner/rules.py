@@ -28,10 +28,19 @@ _CAPTION_CREDIT = re.compile(
     rf"|\((?:photo|image|credit|picture)s?\s*(?:credit)?\s*[:|]?\s*[^)]{{2,60}}\)$",
     re.I,
 )
+# WordPress's comment form, in English and in its French, German, Spanish, Italian and
+# Portuguese translations (the stock strings of its default theme).
 _COMMENT_FORM = re.compile(
     r"^(?:leave a (?:reply|comment)|cancel reply|post (?:a )?comment|add a comment|"
     r"your email address will not be published|required fields are marked|"
-    r"save my name, email,? and website|you must be logged in to post a comment)",
+    r"save my name, email,? and website|you must be logged in to post a comment|"
+    r"laisser un commentaire|annuler la réponse|votre adresse (?:e-mail|de messagerie) ne sera pas publiée|"
+    r"(?:schreibe|hinterlasse|hinterlassen sie) einen kommentar|antworten abbrechen|"
+    r"(?:deine|ihre) e-mail-adresse wird nicht veröffentlicht|"
+    r"deja(?:r)? un comentario|cancelar (?:la )?respuesta|"
+    r"tu (?:dirección de )?correo electrónico no será publicad[oa]|"
+    r"lascia un commento|annulla risposta|il tuo indirizzo email non sarà pubblicato|"
+    r"deixe um comentário|o seu endereço de e-?mail não será publicado)",
     re.I,
 )
 _ADBLOCK = re.compile(
@@ -59,7 +68,13 @@ def caption_credit(text: str) -> str | None:
 
 
 def comment_form(text: str) -> str | None:
-    """The stock lines of a comment form."""
+    """The stock lines of a comment form.
+
+    >>> comment_form("Laisser un commentaire. Votre adresse e-mail ne sera pas publiée.")
+    'comments'
+    >>> comment_form("Il a refusé de laisser un commentaire sur l'affaire.") is None
+    True
+    """
     return "comments" if len(text) <= 200 and _COMMENT_FORM.match(text.strip()) else None
 
 

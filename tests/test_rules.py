@@ -8,6 +8,11 @@ from cleaner.rules import first_match
     [
         ("Leave a Reply", "comment-form"),
         ("Your email address will not be published. Required fields are marked *", "comment-form"),
+        ("Laisser un commentaire. Votre adresse e-mail ne sera pas publiée.", "comment-form"),
+        ("Deine E-Mail-Adresse wird nicht veröffentlicht. Erforderliche Felder sind mit * markiert", "comment-form"),
+        ("Deja un comentario", "comment-form"),
+        ("Lascia un commento", "comment-form"),
+        ("Deixe um comentário", "comment-form"),
         ("Adblock Detected", "adblock-notice"),
         ("• Please deactivate your VPN or ad-blocking software to continue", "adblock-notice"),
         ("Reuters", "credit-line"),
@@ -34,6 +39,8 @@ def test_rule_fires(text, rule):
         "More from the interview will be published next week, the editor said.",
         "Poster Boys",
         "He leaves a reply on every letter he receives, he said.",
+        "Il a refusé de laisser un commentaire sur l'affaire.",
+        "Sie wollte keinen Kommentar abgeben.",
         "The AP reported the figures first.",
     ],
 )

@@ -119,7 +119,7 @@ def test_hashed_words_and_topics_are_those_of_hashing_vectorizer(cleaner):
     assert words.data.tobytes() == want.data.tobytes()
     topics = features.topic_counts(docs)
     want = vectorizer(features.TOPIC_FEATURES, norm=None, binary=True).transform(
-        [features.content_words(t) for t in toks])
+        [[features.topic_word(w) for w in features.content_words(t)] for t in toks])
     assert (topics != want).nnz == 0 and (topics.indices == want.indices).all()
 
 
