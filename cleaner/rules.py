@@ -29,7 +29,7 @@ _CAPTION_CREDIT = re.compile(
     re.I,
 )
 # WordPress's comment form, in English and in its French, German, Spanish, Italian and
-# Portuguese translations (the stock strings of its default theme).
+# Portuguese translations (the stock strings of its comment_form()).
 _COMMENT_FORM = re.compile(
     r"^(?:leave a (?:reply|comment)|cancel reply|post (?:a )?comment|add a comment|"
     r"your email address will not be published|required fields are marked|"
