@@ -95,8 +95,8 @@ def title_heading(parts: list[tuple[str, str]], title: str) -> int | None:
     """
     title_words = set(_WORD.findall(title.lower()))
     for i, (text, tag) in enumerate(parts[:TITLE_PARTS]):
-        words = _WORD.findall(text.lower())
-        if tag != "h" or not words:
+        words = _WORD.findall(text.lower()) if tag == "h" else []
+        if not words:
             continue
         shared = sum(word in title_words for word in words)
         if shared >= TITLE_OWN * len(words) and shared >= TITLE_COVER * len(title_words):

@@ -37,7 +37,7 @@ _COMMENT_FORM = re.compile(
     r"laisser un commentaire|annuler la réponse|votre adresse (?:e-mail|de messagerie) ne sera pas publiée|"
     r"(?:schreibe|hinterlasse|hinterlassen sie) einen kommentar|antworten abbrechen|"
     r"(?:deine|ihre) e-mail-adresse wird nicht veröffentlicht|"
-    r"deja(?:r)? un comentario|cancelar (?:la )?respuesta|"
+    r"dejar? un comentario|cancelar (?:la )?respuesta|"
     r"tu (?:dirección de )?correo electrónico no será publicad[oa]|"
     r"lascia un commento|annulla risposta|il tuo indirizzo email non sarà pubblicato|"
     r"deixe um comentário|o seu endereço de e-?mail não será publicado)",
