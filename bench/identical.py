@@ -119,7 +119,7 @@ def outputs(contents: list[str | bytes]) -> dict[str, Any]:
     scores, matrices = [], []
     for start in range(0, len(contents), BATCH_SIZE):
         docs = [prepare(c, config=cleaner.config) for c in contents[start:start + BATCH_SIZE]]
-        words, dense, topic = block_features(docs, cleaner.model.idf)
+        words, dense, topic = block_features(docs, cleaner.model.idf, cleaner.model.topics)
         matrices.append((csr_parts(words), dense.copy(), csr_parts(topic)))
         scores.extend(cleaner.model.score(docs))
     return {"results": results, "scores": scores, "features": matrices}

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
 from itertools import chain, count
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,7 +31,7 @@ from .segment import BULLET
 from .types import CATEGORIES, Document
 
 #: Bump when a feature changes: a model trained on other features is refused.
-FEATURE_VERSION = "8"
+FEATURE_VERSION = "9"
 #: Hashed word n-gram space (model size grows with it).
 WORD_FEATURES = 2**18
 #: Hashed content-word space for the coherence features.
@@ -78,7 +79,7 @@ POSITION_NAMES: tuple[str, ...] = (
     "html", "rel_len", "after_bullet_run",
 )
 DOC_NAMES: tuple[str, ...] = (
-    "coherence", "max_similarity", "content_overlap", "name_overlap", "duplicates",
+    "coherence", "max_similarity", "content_overlap", "name_overlap", "duplicates", "topic_coherence",
 )
 DENSE_NAMES = SHAPE_NAMES + POSITION_NAMES + DOC_NAMES + CUE_NAMES
 
@@ -252,13 +253,22 @@ def idf(counts: sp.csr_matrix) -> np.ndarray:
     return np.log((1 + counts.shape[0]) / (1 + df)) + 1.0
 
 
+class Projection(NamedTuple):
+    """Latent topics (LSA) learned from training articles: `components` maps the topic words
+    in `columns` (hashed) to a few dimensions in which "shares" and "profits" are near."""
+
+    columns: np.ndarray
+    components: np.ndarray
+
+
 def block_features(
-    docs: Sequence[Document], weights: np.ndarray | None = None
+    docs: Sequence[Document], weights: np.ndarray | None = None, projection: Projection | None = None
 ) -> tuple[sp.csr_matrix, np.ndarray, sp.csr_matrix]:
     """Hashed words, dense features (DENSE_NAMES) and topic vectors of every block of `docs`,
     one row a block, the documents' blocks one after the other.
 
-    `weights` are the idf weights of the topic words (None: all 1).
+    `weights` are the idf weights of the topic words (None: all 1); without a `projection`,
+    topic_coherence is -1 (unknown) everywhere.
     """
     blocks = [b for d in docs for b in d.blocks]
     if not blocks:
@@ -293,6 +303,7 @@ def block_features(
         _shared_share(row[content], topic_item[content], doc),
         _shared_share(name_row, _numbered(chain.from_iterable(names))[1], doc),
         _repeats(same_text, doc, np.array([bool(t) for t in toks])),
+        topic_coherence(topic, sizes, projection),
     ])
     if any(d.cues for d in docs):
         cues = np.array([row for d in docs for row in cue_features(d)], dtype=np.float64)
@@ -527,6 +538,23 @@ def _coherence(topic: sp.csr_matrix, doc: np.ndarray, weights: np.ndarray) -> np
     rest_norm_sq = total_sq - 2 * weights * dots + (weights**2) * own
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where((own > 0) & (rest_norm_sq > 1e-12), rest_dot / np.sqrt(np.maximum(rest_norm_sq, 1e-12)), -1.0)
+
+
+def topic_coherence(topic: sp.csr_matrix, sizes: np.ndarray, projection: Projection | None) -> np.ndarray:
+    """Cosine, in latent-topic space, of each block with the sum of the other blocks of its
+    document (`sizes`: block counts of the documents); -1 without a projection or without
+    known topic words. Catches the off-topic paragraph that shares no rare word with the
+    article yet is plainly about something else."""
+    doc, _ = _layout(sizes)
+    if projection is None or not projection.components.size:
+        return np.full(topic.shape[0], -1.0)
+    points = normalize(topic[:, projection.columns] @ projection.components.T.astype(np.float64))
+    rows = np.arange(len(doc))
+    owner = sp.csr_matrix((np.ones(len(doc)), (doc, rows)), shape=(int(doc.max(initial=-1)) + 1, len(doc)))
+    rest = (owner @ points)[doc] - points
+    norm = np.linalg.norm(rest, axis=1)
+    known = (np.abs(points).sum(axis=1) > 0) & (norm > 1e-9)
+    return np.where(known, (points * rest).sum(axis=1) / np.maximum(norm, 1e-9), -1.0)
 
 
 def _max_similarity(topic: sp.csr_matrix, doc: np.ndarray, sizes: np.ndarray) -> np.ndarray:

@@ -26,7 +26,7 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import ThreadpoolController
 
 from .errors import ModelError
-from .features import FEATURE_VERSION, block_counts, block_features, context_features, stack
+from .features import FEATURE_VERSION, Projection, block_counts, block_features, context_features, stack
 from .types import CATEGORIES, Document
 
 #: The only types a model file may contain besides skops' own defaults.
@@ -47,6 +47,8 @@ TRUSTED_TYPES: tuple[str, ...] = (
     "numpy.uint8",
     "builtins.slice",
 )
+#: What a model file holds.
+_PARTS = frozenset({"junk", "category", "context", "idf", "topic_columns", "topic_components"})
 #: Where the shipped model lives, in the wheel and in a source checkout.
 MODEL_NAME = "default.skops"
 _PACKAGED = Path(__file__).resolve().parent / "models"
@@ -72,6 +74,7 @@ class Model:
     category: LogisticRegression
     context: HistGradientBoostingClassifier
     idf: np.ndarray
+    topics: Projection
     card: dict[str, Any] = field(default_factory=dict)
 
     def score(self, docs: Sequence[Document]) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -86,7 +89,7 @@ class Model:
         sizes = block_counts(docs)
         if not sizes.sum():
             return [(np.zeros(0), np.zeros((0, len(CATEGORIES)))) for _ in docs]
-        words, dense, topic = block_features(docs, self.idf)
+        words, dense, topic = block_features(docs, self.idf, self.topics)
         first = stack(words, dense)
         junk = self.junk.predict_proba(first)[:, 1]
         cats = category_proba(self.category, first)
@@ -117,7 +120,9 @@ def save(model: Model, path: Path) -> None:
     """Write the model file (byte-identical for identical estimators) and its card."""
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
-    sio.dump({"junk": model.junk, "category": model.category, "context": model.context, "idf": model.idf}, buffer)
+    parts = {"junk": model.junk, "category": model.category, "context": model.context, "idf": model.idf}
+    parts.update(topic_columns=model.topics.columns, topic_components=model.topics.components)
+    sio.dump(parts, buffer)
     path.write_bytes(_fixed_zip(buffer.getvalue()))
     card = dict(model.card, sha256=sha256(path), feature_version=FEATURE_VERSION, file=path.name)
     card_path(path).write_text(json.dumps(card, indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -194,9 +199,10 @@ def load(path: Path) -> Model:
         parts = sio.load(path, trusted=list(TRUSTED_TYPES))
     except Exception as error:
         raise ModelError(f"{path}: could not load the model: {error}") from error
-    if not isinstance(parts, dict) or set(parts) != {"junk", "category", "context", "idf"}:
-        raise ModelError(f"{path}: not a cleaner model (expected junk, category, context and idf)")
-    return Model(parts["junk"], parts["category"], parts["context"], parts["idf"], card)
+    if not isinstance(parts, dict) or set(parts) != _PARTS:
+        raise ModelError(f"{path}: not a cleaner model (expected {', '.join(sorted(_PARTS))})")
+    topics = Projection(parts["topic_columns"], parts["topic_components"])
+    return Model(parts["junk"], parts["category"], parts["context"], parts["idf"], topics, card)
 
 
 def card_markdown(card: dict[str, Any]) -> str:

@@ -15,8 +15,7 @@ from cleaner.types import ARTICLE, Block, Verdict
 
 ROOT = Path(__file__).resolve().parent.parent
 #: A publisher's line in perfectly normal prose: the classifier, one page at a time, keeps it.
-FOOTER = ("The Harwick Ledger is published by Ledger Media Group, an independent company owned by "
-          "its employees since 1998.")
+FOOTER = "The Harwick Ledger has reported on the town and its people since 1998."
 
 
 def site_pages(folder: Path, count: int) -> None:

@@ -45,8 +45,8 @@ def test_clean_many_gives_each_document_the_result_it_has_alone(cleaner):
 
 def test_block_features_of_a_batch_equal_those_of_each_document(cleaner):
     docs = [prepare(c, config=cleaner.config) for c in contents()[:14]]
-    weights = cleaner.model.idf
-    words, dense, topic = features.block_features(docs, weights)
+    weights, topics = cleaner.model.idf, cleaner.model.topics
+    words, dense, topic = features.block_features(docs, weights, topics)
     sizes = features.block_counts(docs)
     rng = np.random.default_rng(0)
     junk, categories = rng.random(len(dense)), rng.random((len(dense), 7))
@@ -54,7 +54,7 @@ def test_block_features_of_a_batch_equal_those_of_each_document(cleaner):
     start = 0
     for doc, n in zip(docs, sizes):
         rows = slice(start, start + n)
-        w, d, t = features.block_features([doc], weights)
+        w, d, t = features.block_features([doc], weights, topics)
         assert (words[rows] != w).nnz == 0 and (topic[rows] != t).nnz == 0
         assert np.array_equal(dense[rows], d)
         if n:
@@ -86,18 +86,26 @@ def test_character_counts_follow_the_str_methods(text):
 
 def test_coherence_and_nearest_block_match_dense_cosines(cleaner):
     docs = [prepare(c, config=cleaner.config) for c in contents()[:6]]
-    _, dense, topic = features.block_features(docs, cleaner.model.idf)
+    topics = cleaner.model.topics
+    _, dense, topic = features.block_features(docs, cleaner.model.idf, topics)
     coherence = dense[:, features.DENSE_NAMES.index("coherence")]
     nearest = dense[:, features.DENSE_NAMES.index("max_similarity")]
+    latent = dense[:, features.DENSE_NAMES.index("topic_coherence")]
     start = 0
     for n in features.block_counts(docs):
         t = topic[start : start + n].toarray()
         has_words = (t > 0).any(axis=1)
+        points = t[:, topics.columns] @ topics.components.T.astype(np.float64)
         for i in range(n):
             rest = t.sum(axis=0) - t[i]
             norm = np.linalg.norm(rest)
             want = t[i] @ rest / norm if has_words[i] and norm > 1e-6 else -1.0
             assert coherence[start + i] == pytest.approx(want, abs=1e-12)
+            unit = points / np.maximum(np.linalg.norm(points, axis=1, keepdims=True), 1e-300)
+            rest = unit.sum(axis=0) - unit[i]
+            norm = np.linalg.norm(rest)
+            want = unit[i] @ rest / norm if points[i].any() and norm > 1e-9 else -1.0
+            assert latent[start + i] == pytest.approx(want, abs=1e-9)
             others = np.delete(t @ t[i], i)
             want = others.max(initial=0.0) if has_words[i] and n > 1 else -1.0
             assert nearest[start + i] == pytest.approx(want, abs=1e-12)
