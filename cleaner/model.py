@@ -121,7 +121,7 @@ def save(model: Model, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     parts = {"junk": model.junk, "category": model.category, "context": model.context, "idf": model.idf}
-    parts.update(topic_columns=model.topics.columns, topic_components=model.topics.components)
+    parts.update(topic_columns=model.topics.columns, topic_components=model.topics.components.astype(np.float16))
     sio.dump(parts, buffer)
     path.write_bytes(_fixed_zip(buffer.getvalue()))
     card = dict(model.card, sha256=sha256(path), feature_version=FEATURE_VERSION, file=path.name)
@@ -201,7 +201,7 @@ def load(path: Path) -> Model:
         raise ModelError(f"{path}: could not load the model: {error}") from error
     if not isinstance(parts, dict) or set(parts) != _PARTS:
         raise ModelError(f"{path}: not a cleaner model (expected {', '.join(sorted(_PARTS))})")
-    topics = Projection(parts["topic_columns"], parts["topic_components"])
+    topics = Projection(parts["topic_columns"], parts["topic_components"].astype(np.float64))
     return Model(parts["junk"], parts["category"], parts["context"], parts["idf"], topics, card)
 
 

@@ -132,9 +132,9 @@ def topic_projection(counts: sp.csr_matrix, weights: np.ndarray, article: np.nda
     columns = np.flatnonzero(np.bincount(documents.indices, minlength=counts.shape[1]) >= TOPIC_MIN_DOCUMENTS)
     dimensions = min(TOPIC_DIMENSIONS, len(columns) - 1, len(sizes) - 1)  # fewer for a tiny corpus
     if dimensions < 1:
-        return Projection(columns[:0], np.zeros((0, 0), dtype=np.float16))
+        return Projection(columns[:0], np.zeros((0, 0)))
     svd = TruncatedSVD(n_components=dimensions, random_state=0).fit(documents[:, columns])
-    return Projection(columns, svd.components_.astype(np.float16))
+    return Projection(columns, svd.components_.astype(np.float16).astype(np.float64))  # as stored
 
 
 def _junk_estimator() -> LogisticRegression:

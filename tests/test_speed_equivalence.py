@@ -95,7 +95,7 @@ def test_coherence_and_nearest_block_match_dense_cosines(cleaner):
     for n in features.block_counts(docs):
         t = topic[start : start + n].toarray()
         has_words = (t > 0).any(axis=1)
-        points = t[:, topics.columns] @ topics.components.T.astype(np.float64)
+        points = t[:, topics.columns] @ topics.components.T
         for i in range(n):
             rest = t.sum(axis=0) - t[i]
             norm = np.linalg.norm(rest)
