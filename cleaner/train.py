@@ -83,12 +83,15 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
     weights = idf(counts)
     sizes = block_counts(docs)
     topics = topic_projection(counts, weights, labels == ARTICLE, sizes)
-    words, dense, topic = block_features(docs, weights)
+    words, dense, topic = block_features(docs, weights, topics)
     # Fitted on a document's own article, latent topics find it more coherent than an unseen
-    # one: each document's topic coherence comes from topics fitted without its article.
+    # one: each document's topic coherence comes from topics fitted without its article
+    # (in-sample only for a corpus of one article).
     column = DENSE_NAMES.index("topic_coherence")
     doc_of = np.repeat(np.arange(len(docs)), sizes)
-    for train, test in GroupKFold(n_splits=min(FOLDS, len(examples))).split(docs, groups=[e.group for e in examples]):
+    articles = [e.group for e in examples]
+    folds = GroupKFold(n_splits=min(FOLDS, len(set(articles)))).split(docs, groups=articles) if len(set(articles)) > 1 else ()
+    for train, test in folds:
         inside, outside = np.isin(doc_of, test), np.isin(doc_of, train)
         fold = topic_projection(counts[outside], weights, labels[outside] == ARTICLE, sizes[train])
         dense[inside, column] = topic_coherence(topic[inside], sizes[test], fold)
@@ -130,8 +133,8 @@ def topic_projection(counts: sp.csr_matrix, weights: np.ndarray, article: np.nda
                           shape=(len(sizes), counts.shape[0]))
     documents = normalize(owner @ blocks).tocsr()
     columns = np.flatnonzero(np.bincount(documents.indices, minlength=counts.shape[1]) >= TOPIC_MIN_DOCUMENTS)
-    dimensions = min(TOPIC_DIMENSIONS, len(columns) - 1, len(sizes) - 1)  # fewer for a tiny corpus
-    if dimensions < 1:
+    dimensions = min(TOPIC_DIMENSIONS, len(columns), len(sizes))  # fewer for a tiny corpus
+    if len(columns) < 2:  # no two words to relate
         return Projection(columns[:0], np.zeros((0, 0)))
     svd = TruncatedSVD(n_components=dimensions, random_state=0).fit(documents[:, columns])
     return Projection(columns, svd.components_.astype(np.float16).astype(np.float64))  # as stored

@@ -172,3 +172,22 @@ def test_scrapinghub_pages_go_through_the_html_path_labelled_by_the_true_body(tm
     assert all(labels[p] == "article" for p in paragraphs)
     assert labels["Sign up for our daily newsletter and never miss a story again"] == JUNK
     assert page.doc.kind == "html" and len(page.doc.cues) == len(page.doc.blocks)
+
+
+def test_fit_takes_documents_of_one_article_and_of_few_words():
+    from cleaner.corpus import Example
+    from cleaner.features import DENSE_NAMES, block_features
+    from cleaner.segment import segment_text
+    from cleaner.train import fit
+
+    texts = [
+        "The harbour reopened on Tuesday.\n\nLeave a comment\n\nShare on X\n\nBoats returned to the harbour.",
+        "The harbour market opened again.\n\nNo comments yet\n\nShare this story\n\nThe boats are back.",
+        "Repairs to the harbour took a year.\n\nJoin the discussion\n\nFollow us\n\nBoats fill the harbour.",
+    ]
+    labels = ("article", "comments", "social", "article")
+    examples = [Example(f"d{k}", segment_text(t), labels, "one-article") for k, t in enumerate(texts)]
+    model = fit(examples)
+    _, dense, _ = block_features([e.doc for e in examples], model.idf, model.topics)
+    assert model.topics.components.shape[0] >= 1  # from "harbour" and "boat", in every document
+    assert (dense[:, DENSE_NAMES.index("topic_coherence")] > -1).any()
