@@ -524,14 +524,24 @@ def _occurrences(keys: np.ndarray) -> np.ndarray:
     return times
 
 
+def document_sums(doc: np.ndarray, weights: np.ndarray, documents: int | None = None) -> sp.csr_matrix:
+    """The matrix that sums a block matrix's rows per document, each row times its weight
+    (`doc`: each row's document; `documents`: how many, else the last one's number + 1).
+
+    >>> (document_sums(np.array([0, 0, 1]), np.array([1.0, 2.0, 1.0])) @ np.array([[1.0], [1.0], [5.0]])).ravel()
+    array([3., 5.])
+    """
+    count = int(doc.max(initial=-1)) + 1 if documents is None else documents
+    return sp.csr_matrix((weights, (doc, np.arange(len(doc)))), shape=(count, len(doc)))
+
+
 def _coherence(topic: sp.csr_matrix, doc: np.ndarray, weights: np.ndarray) -> np.ndarray:
     """Cosine of each block with the weighted sum of the other blocks of its document.
 
     Blocks with no content words get -1: unknown, not incoherent.
     """
     rows = np.arange(topic.shape[0])
-    owner = sp.csr_matrix((weights, (doc, rows)), shape=(int(doc.max(initial=-1)) + 1, topic.shape[0]))
-    totals = owner @ topic  # one weighted sum of topic vectors per document
+    totals = document_sums(doc, weights) @ topic  # one weighted sum of topic vectors per document
     dots = np.asarray((topic @ totals.T)[rows, doc]).ravel()
     own = np.asarray(topic.multiply(topic).sum(axis=1)).ravel()  # 1 for non-empty rows, else 0
     total_sq = np.asarray(totals.multiply(totals).sum(axis=1)).ravel()[doc]
@@ -550,9 +560,7 @@ def topic_coherence(topic: sp.csr_matrix, sizes: np.ndarray, projection: Project
     if projection is None or not projection.components.size:
         return np.full(topic.shape[0], -1.0)
     points = normalize(topic[:, projection.columns] @ projection.components.T)
-    rows = np.arange(len(doc))
-    owner = sp.csr_matrix((np.ones(len(doc)), (doc, rows)), shape=(int(doc.max(initial=-1)) + 1, len(doc)))
-    rest = (owner @ points)[doc] - points
+    rest = (document_sums(doc, np.ones(len(doc))) @ points)[doc] - points
     norm = np.linalg.norm(rest, axis=1)
     known = (np.abs(points).sum(axis=1) > 0) & (norm > 1e-9)
     return np.where(known, (points * rest).sum(axis=1) / np.maximum(norm, 1e-9), -1.0)

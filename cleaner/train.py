@@ -46,6 +46,7 @@ from .features import (
     block_counts,
     block_features,
     context_features,
+    document_sums,
     idf,
     stack,
     topic_coherence,
@@ -128,9 +129,7 @@ def topic_projection(counts: sp.csr_matrix, weights: np.ndarray, article: np.nda
     idf-weighted topic words): which words go together in articles, so that a paragraph can
     be told to be off the page's subject when it shares no word with it."""
     blocks = normalize(counts @ sp.diags(weights))
-    rows = np.flatnonzero(article)
-    owner = sp.csr_matrix((np.ones(len(rows)), (np.repeat(np.arange(len(sizes)), sizes)[rows], rows)),
-                          shape=(len(sizes), counts.shape[0]))
+    owner = document_sums(np.repeat(np.arange(len(sizes)), sizes), article.astype(np.float64), len(sizes))
     documents = normalize(owner @ blocks).tocsr()
     columns = np.flatnonzero(np.bincount(documents.indices, minlength=counts.shape[1]) >= TOPIC_MIN_DOCUMENTS)
     dimensions = min(TOPIC_DIMENSIONS, len(columns), len(sizes))  # fewer for a tiny corpus
