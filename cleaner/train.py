@@ -83,18 +83,20 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
     counts = topic_counts(docs)
     weights = idf(counts)
     sizes = block_counts(docs)
-    topics = topic_projection(counts, weights, labels == ARTICLE, sizes)
-    words, dense, topic = block_features(docs, weights, topics)
+    words, dense, topic = block_features(docs, weights)  # topic coherence below, from the topics
+    article = labels == ARTICLE
+    topics = topic_projection(topic, article, sizes)
     # Fitted on a document's own article, latent topics find it more coherent than an unseen
     # one: each document's topic coherence comes from topics fitted without its article
     # (in-sample only for a corpus of one article).
     column = DENSE_NAMES.index("topic_coherence")
+    dense[:, column] = topic_coherence(topic, sizes, topics)
     doc_of = np.repeat(np.arange(len(docs)), sizes)
     articles = [e.group for e in examples]
     folds = GroupKFold(n_splits=min(FOLDS, len(set(articles)))).split(docs, groups=articles) if len(set(articles)) > 1 else ()
     for train, test in folds:
         inside, outside = np.isin(doc_of, test), np.isin(doc_of, train)
-        fold = topic_projection(counts[outside], weights, labels[outside] == ARTICLE, sizes[train])
+        fold = topic_projection(topic[outside], article[outside], sizes[train])
         dense[inside, column] = topic_coherence(topic[inside], sizes[test], fold)
     first = stack(words, dense)
     junk = labels != ARTICLE
@@ -114,7 +116,7 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
     context = HistGradientBoostingClassifier(
         max_iter=150, learning_rate=0.16, max_leaf_nodes=31, l2_regularization=1.0,
         early_stopping=False, random_state=seed,
-    ).fit(context_features(dense, topic, oof_junk, oof_cats, block_counts(docs)), junk)
+    ).fit(context_features(dense, topic, oof_junk, oof_cats, sizes), junk)
     return Model(
         junk=_junk_estimator().fit(first, junk),
         category=_category_estimator().fit(first[known], labels[known]),
@@ -124,14 +126,14 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
     )
 
 
-def topic_projection(counts: sp.csr_matrix, weights: np.ndarray, article: np.ndarray, sizes: np.ndarray) -> Projection:
+def topic_projection(topic: sp.csr_matrix, article: np.ndarray, sizes: np.ndarray) -> Projection:
     """Latent semantic analysis of the training documents' article text (one row a document,
-    idf-weighted topic words): which words go together in articles, so that a paragraph can
-    be told to be off the page's subject when it shares no word with it."""
-    blocks = normalize(counts @ sp.diags(weights))
+    the sum of its article blocks' topic vectors from `block_features`): which words go
+    together in articles, so that a paragraph can be told to be off the page's subject when
+    it shares no word with it."""
     owner = document_sums(np.repeat(np.arange(len(sizes)), sizes), article.astype(np.float64), len(sizes))
-    documents = normalize(owner @ blocks).tocsr()
-    columns = np.flatnonzero(np.bincount(documents.indices, minlength=counts.shape[1]) >= TOPIC_MIN_DOCUMENTS)
+    documents = normalize(owner @ topic).tocsr()
+    columns = np.flatnonzero(np.bincount(documents.indices, minlength=topic.shape[1]) >= TOPIC_MIN_DOCUMENTS)
     dimensions = min(TOPIC_DIMENSIONS, len(columns), len(sizes))  # fewer for a tiny corpus
     if len(columns) < 2:  # no two words to relate
         return Projection(columns[:0], np.zeros((0, 0)))

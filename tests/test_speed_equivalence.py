@@ -96,12 +96,12 @@ def test_coherence_and_nearest_block_match_dense_cosines(cleaner):
         t = topic[start : start + n].toarray()
         has_words = (t > 0).any(axis=1)
         points = t[:, topics.columns] @ topics.components.T
+        unit = points / np.maximum(np.linalg.norm(points, axis=1, keepdims=True), 1e-300)
         for i in range(n):
             rest = t.sum(axis=0) - t[i]
             norm = np.linalg.norm(rest)
             want = t[i] @ rest / norm if has_words[i] and norm > 1e-6 else -1.0
             assert coherence[start + i] == pytest.approx(want, abs=1e-12)
-            unit = points / np.maximum(np.linalg.norm(points, axis=1, keepdims=True), 1e-300)
             rest = unit.sum(axis=0) - unit[i]
             norm = np.linalg.norm(rest)
             want = unit[i] @ rest / norm if points[i].any() and norm > 1e-9 else -1.0
