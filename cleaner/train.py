@@ -90,14 +90,15 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
     # one: each document's topic coherence comes from topics fitted without its article
     # (in-sample only for a corpus of one article).
     column = DENSE_NAMES.index("topic_coherence")
-    dense[:, column] = topic_coherence(topic, sizes, topics)
-    doc_of = np.repeat(np.arange(len(docs)), sizes)
     articles = [e.group for e in examples]
-    folds = GroupKFold(n_splits=min(FOLDS, len(set(articles)))).split(docs, groups=articles) if len(set(articles)) > 1 else ()
-    for train, test in folds:
-        inside, outside = np.isin(doc_of, test), np.isin(doc_of, train)
-        fold = topic_projection(topic[outside], article[outside], sizes[train])
-        dense[inside, column] = topic_coherence(topic[inside], sizes[test], fold)
+    if len(set(articles)) < 2:
+        dense[:, column] = topic_coherence(topic, sizes, topics)
+    else:
+        doc_of = np.repeat(np.arange(len(docs)), sizes)
+        for train, test in GroupKFold(n_splits=min(FOLDS, len(set(articles)))).split(docs, groups=articles):
+            inside, outside = np.isin(doc_of, test), np.isin(doc_of, train)
+            fold = topic_projection(topic[outside], article[outside], sizes[train])
+            dense[inside, column] = topic_coherence(topic[inside], sizes[test], fold)
     first = stack(words, dense)
     junk = labels != ARTICLE
     known = np.isin(labels, CATEGORIES)
