@@ -91,11 +91,12 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
     # (in-sample only for a corpus of one article).
     column = DENSE_NAMES.index("topic_coherence")
     articles = [e.group for e in examples]
-    if len(set(articles)) < 2:
+    n_articles = len(set(articles))
+    if n_articles < 2:
         dense[:, column] = topic_coherence(topic, sizes, topics)
     else:
         doc_of = np.repeat(np.arange(len(docs)), sizes)
-        for train, test in GroupKFold(n_splits=min(FOLDS, len(set(articles)))).split(docs, groups=articles):
+        for train, test in GroupKFold(n_splits=min(FOLDS, n_articles)).split(docs, groups=articles):
             inside, outside = np.isin(doc_of, test), np.isin(doc_of, train)
             fold = topic_projection(topic[outside], article[outside], sizes[train])
             dense[inside, column] = topic_coherence(topic[inside], sizes[test], fold)
