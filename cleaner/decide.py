@@ -16,7 +16,8 @@ NEIGHBOUR_MIN_SCORE = 0.25
 SHORT_WORDS = 8
 SHORT_CHARS = 60
 #: A block of at most this many words just above a lone photo credit is its caption,
-#: unless the model is sure it is article (a credit can follow a paragraph by accident).
+#: unless the model is sure it is article (a credit can follow a paragraph by accident)
+#: and the block is printed once: a block printed twice above a credit is a caption.
 CAPTION_WORDS = 60
 CAPTION_MIN_SCORE = 0.2
 #: Off-topic needs a topic: the model's off-topic calls stand where at least this many
@@ -106,7 +107,10 @@ def _with_topic(verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
 
 def _above_credit(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
     """A lone photo credit ("Reuters") closes a caption: the block above it, and its
-    repetitions just above that (captions are often printed twice), are the caption."""
+    repetitions just above that (captions are often printed twice), are the caption.
+    A paragraph can be followed by a credit by accident, so a block printed once needs
+    some junk score; a block printed twice just above a credit is a caption whatever
+    the model says (the same sentence twice in a row is no article's prose)."""
     out = list(verdicts)
     for i, verdict in enumerate(verdicts):
         if verdict.reason != "rule:credit-line":
@@ -115,7 +119,8 @@ def _above_credit(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> t
         if j < 0 or len(blocks[j].text.split()) > CAPTION_WORDS:
             continue
         if not out[j].is_junk:
-            if out[j].score < CAPTION_MIN_SCORE:
+            printed_twice = j > 0 and blocks[j - 1].text == blocks[j].text
+            if out[j].score < CAPTION_MIN_SCORE and not printed_twice:
                 continue
             out[j] = Verdict("caption", out[j].score, "context:caption-above-credit")
         # its copies printed just above it, whether the model or the credit found the caption

@@ -72,6 +72,19 @@ def test_the_copy_of_a_caption_the_model_already_removed_goes_with_it():
     assert revised[1].reason == "context:caption-above-credit" and revised[2] == verdicts[2]
 
 
+def test_a_caption_printed_twice_above_a_credit_goes_whatever_its_score():
+    # seed 002's caption, which some retrains score 0.09: printed twice above "Reuters"
+    doc = segment_text("Story text here.\nThe minister walks in Havana, April 20\nThe minister walks in Havana, April 20\nReuters")
+    verdicts = (Verdict(ARTICLE, 0.1, "model:article"),) + tuple(
+        Verdict(ARTICLE, 0.05, "model:article") for _ in doc.blocks[1:3]
+    ) + (Verdict("caption", 1.0, "rule:credit-line"),)
+    revised = revise(doc.blocks, verdicts)
+    assert [v.label for v in revised] == [ARTICLE, "caption", "caption", "caption"]
+    # printed once, the same low score keeps it: a credit can follow a paragraph by accident
+    once = segment_text("Story text here.\nThe minister walks in Havana, April 20\nReuters")
+    assert revise(once.blocks, verdicts[1:])[1].label == ARTICLE
+
+
 def test_a_confident_article_line_above_a_credit_stays():
     doc = segment_text("Germany's economy shrank 0.2% in the last quarter.\nReuters")
     verdicts = (Verdict(ARTICLE, 0.01, "model:article"), Verdict("caption", 1.0, "rule:credit-line"))
