@@ -307,35 +307,44 @@ def _run_text(element: etree._Element, start: etree._Element | None, run: list[e
     return pieces
 
 
-def _walk(element: etree._Element) -> list[tuple[str, str]]:
+def _walk(element: etree._Element, own: str = "p") -> list[tuple[str, str]]:
+    """The (text, tag) parts of an element of trafilatura's output, in order.
+
+    A block element that holds blocks (a table cell of paragraphs, a quote of several
+    paragraphs, a list item with a heading) is walked too, rather than read as one part: its
+    blocks would be run together without a space ("…November 19.At least 106…") and judged as
+    one. Its own loose text and paragraphs keep its tag (`own`), but for a cell, which is layout.
+    """
     parts: list[tuple[str, str]] = []
     if element.text and element.text.strip():
-        parts.append((element.text, "p"))
+        parts.append((element.text, own))
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in _TAGS:
+        if tag in _TAGS and not _holds_blocks(child):
             text = _text_with_breaks(child)
             if text.strip():
-                parts.append((text, _TAGS[tag]))
+                parts.append((text, own if tag == "p" else _TAGS[tag]))
+        elif tag in _TAGS:
+            parts.extend(_walk(child, own if tag in ("p", "cell") else _TAGS[tag]))
         elif tag in _CONTAINERS or len(child):
-            parts.extend(_walk(child))
+            parts.extend(_walk(child, own))
         elif child.text and child.text.strip():
-            parts.append((child.text, "p"))
+            parts.append((child.text, own))
         # text between elements (a paragraph after a heading, unwrapped) is content too
         if child.tail and child.tail.strip():
-            parts.append((child.tail, "p"))
+            parts.append((child.tail, own))
     return parts
 
 
+def _holds_blocks(element: etree._Element) -> bool:
+    return any(child.tag in _TAGS or child.tag in _CONTAINERS for child in element)
+
+
 def _text_with_breaks(element: etree._Element) -> str:
-    """The element's text with <lb/> as line breaks (one block per line later)."""
+    """The text of an element without blocks inside, with <lb/> as line breaks (one block per
+    line later)."""
     pieces: list[str] = [element.text or ""]
     for child in element:
-        if child.tag == "lb":
-            pieces.append("\n")
-        elif child.tag in ("list", "item"):
-            pieces.append("\n" + _text_with_breaks(child) + "\n")
-        else:
-            pieces.append(_text_with_breaks(child))
+        pieces.append("\n" if child.tag == "lb" else _text_with_breaks(child))
         pieces.append(child.tail or "")
     return "".join(pieces)

@@ -117,6 +117,45 @@ def test_trafilaturas_readability_and_justext_comparison_is_skipped(monkeypatch)
     assert any(text.startswith("It is unclear") for text, _ in parts)
 
 
+CELL_PAGE = """<html><body><table><tr><td class="content">
+<h1>Protesters killed in unrest</h1><p>November 20, 2019</p>
+<p>Verified video footage reveals a harrowing pattern of killings by security forces, which have used
+lethal force to crush largely peaceful protests in more than 100 cities, said Amnesty on Tuesday.</p>
+<p>At least 106 protesters in 21 cities have been killed, according to credible reports received by
+Amnesty, which believes that the real death toll may be much higher than the figures published.</p>
+<p><strong>Top stories</strong></p>
+<p>The House of Representatives voted on Tuesday to recognise the genocide.</p>
+</td></tr></table></body></html>"""
+NESTED_PAGE = """<html><body><article><h1>Protesters killed</h1>
+<p>Verified video footage reveals a harrowing pattern of killings by security forces, which have used
+lethal force to crush peaceful protests.</p>
+<blockquote><p>The authorities must end this brutal and deadly crackdown immediately, said a researcher
+who has followed the protests since they started.</p><p>The world is watching, she added.</p></blockquote>
+<ul><li><h3>Iran cuts the internet</h3>The country was offline for a week.</li></ul>
+</article></body></html>"""
+
+
+def test_a_block_that_holds_blocks_is_read_as_its_blocks():
+    # trafilatura gives a layout cell as one <cell> of <p>s (a scrapinghub train page): read as
+    # one part, its paragraphs ran together ("…on Tuesday.At least 106…") and were judged as one
+    parts, _, cues = extract_html(CELL_PAGE)
+    assert [(" ".join(text.split()[:3]), tag) for text, tag in parts[-4:]] == [
+        ("Verified video footage", "p"),
+        ("At least 106", "p"),
+        ("Top stories", "p"),
+        ("The House of", "p"),
+    ]
+    assert all(found is not None for found in cues)
+    # a quote of two paragraphs, a list item with a heading: the parts keep their tags
+    parts, _, _ = extract_html(NESTED_PAGE)
+    assert [(" ".join(text.split()[:3]), tag) for text, tag in parts[-4:]] == [
+        ("The authorities must", "quote"),
+        ("The world is", "quote"),
+        ("Iran cuts the", "h"),
+        ("The country was", "li"),
+    ]
+
+
 TITLE_PAGE = """<html><head><meta property="og:title" content="{title}"></head><body><article>
 <div class="crumbs"><a href="/world">World</a></div>
 <h1>{heading}</h1>
