@@ -105,10 +105,14 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
     known = np.isin(labels, CATEGORIES)
     if junk.all() or not junk.any() or not known.any():
         raise CorpusError("training documents need both article and junk blocks, and junk of known category")
-    groups = np.array([k for k, e in enumerate(examples) for _ in e.labels])
+    # Folds by source article, as the scores will be met: a document's first-pass scores
+    # come from models that never saw its article (nor its page read the other way); by
+    # document for a corpus of one article.
+    by = articles if n_articles > 1 else list(range(len(examples)))
+    groups = np.repeat(np.array(by), sizes)
     oof_junk = np.zeros(len(labels))
     oof_cats = np.zeros((len(labels), len(CATEGORIES)))
-    for train, test in GroupKFold(n_splits=min(FOLDS, len(examples))).split(first, junk, groups):
+    for train, test in GroupKFold(n_splits=min(FOLDS, len(set(by)))).split(first, junk, groups):
         junk_model = _junk_estimator().fit(first[train], junk[train])
         oof_junk[test] = junk_model.predict_proba(first[test])[:, 1]
         cat_train = train[known[train]]
