@@ -57,6 +57,16 @@ _RELATED_HEADER = re.compile(
 )
 
 
+# "Subscribe to our newsletter", as a line of its own starts it, in the languages the model knows.
+_NEWSLETTER = re.compile(
+    r"^(?:(?:sign up|subscribe)(?: now)? (?:to|for) our (?:free )?(?:daily |weekly )?newsletter|"
+    r"unser newsletter\b|(?:abonnieren sie|bestellen sie) (?:jetzt )?unseren newsletter|"
+    r"(?:abonnez-vous|inscrivez-vous) à notre (?:lettre d'information|newsletter)|"
+    r"(?:suscríbete|suscríbase|apúntate) a nuestr[oa] (?:boletín|newsletter))",
+    re.I,
+)
+
+
 def credit_line(text: str) -> str | None:
     """A line that is only a photo credit ("Reuters", "REUTERS/Marton Monus")."""
     return "caption" if len(text) <= 80 and _CREDIT_ONLY.match(text.strip()) else None
@@ -83,6 +93,17 @@ def adblock_notice(text: str) -> str | None:
     return "notice" if len(text) <= 300 and _ADBLOCK.search(text) else None
 
 
+def newsletter_prompt(text: str) -> str | None:
+    """A prompt to subscribe to the site's newsletter.
+
+    >>> newsletter_prompt("Abonnez-vous à notre newsletter et recevez l'essentiel chaque matin.")
+    'social'
+    >>> newsletter_prompt("The council said it would subscribe to our newsletter idea.") is None
+    True
+    """
+    return "social" if len(text) <= 300 and _NEWSLETTER.match(text.strip()) else None
+
+
 def advertisement_label(text: str) -> str | None:
     """An "Advertisement" label on its own line."""
     return "ad" if _ADVERTISEMENT.match(text.strip()) else None
@@ -99,6 +120,7 @@ RULES: dict[str, Rule] = {
     "caption-credit": caption_credit,
     "comment-form": comment_form,
     "adblock-notice": adblock_notice,
+    "newsletter-prompt": newsletter_prompt,
     "advertisement-label": advertisement_label,
     "related-header": related_header,
 }

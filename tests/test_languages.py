@@ -64,9 +64,6 @@ def test_comment_forms_are_removed(lang: str) -> None:
     assert any(text.startswith(JUNK[lang][1]) for text in removed(lang))
 
 
-@pytest.mark.parametrize("lang", [
-    "de", "fr",
-    pytest.param("es", marks=pytest.mark.xfail(strict=True, reason="the Spanish newsletter prompt is missed")),
-])
+@pytest.mark.parametrize("lang", ["de", "fr", "es"])
 def test_newsletter_prompts_of_trained_languages_are_removed(lang: str) -> None:
     assert any(text.startswith(JUNK[lang][0]) for text in removed(lang))
