@@ -130,7 +130,12 @@ def run(inputs: tuple[str, ...], output: Path | None, keep: tuple[str, ...], thr
 @click.option("--validation", is_flag=True,
               help="Leave the test split out and measure on a validation share of the training data "
                    "(to choose features and settings; not a model to ship).")
-def train(corpus: Path, data: Path, seeds: Path, output: Path, seed: int, validation: bool) -> None:
+@click.option("--write-heldout", type=click.Path(path_type=Path, dir_okay=False),
+              help="Also write the generated documents measured on (held-out or validation) as corpus "
+                   "JSONL, for `clean eval --errors`.")
+def train(
+    corpus: Path, data: Path, seeds: Path, output: Path, seed: int, validation: bool, write_heldout: Path | None
+) -> None:
     """Rebuild the model from the corpus and the public data, deterministically."""
     from . import model as model_io
     from .train import train as fit_and_measure
@@ -140,7 +145,8 @@ def train(corpus: Path, data: Path, seeds: Path, output: Path, seed: int, valida
         raise click.UsageError(f"corpus folder {corpus} not found")
     try:
         model, results = fit_and_measure(
-            corpus, data, seed=seed, seeds=seeds if seeds.is_dir() else None, validation=validation
+            corpus, data, seed=seed, seeds=seeds if seeds.is_dir() else None, validation=validation,
+            heldout_path=write_heldout,
         )
     except CleanerError as error:
         raise click.ClickException(str(error)) from error
@@ -154,17 +160,22 @@ def train(corpus: Path, data: Path, seeds: Path, output: Path, seed: int, valida
 @click.option("--model", type=click.Path(path_type=Path), help="Model file (default: the shipped model).")
 @click.option("--threshold", type=float, default=DEFAULT_THRESHOLD, show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Print the metrics as JSON.")
-def evaluate(paths: tuple[Path, ...], model: Path | None, threshold: float, as_json: bool) -> None:
+@click.option("--errors", "show_errors", is_flag=True,
+              help="Also list every block got wrong: article removed (category, score, reason) or junk kept.")
+def evaluate(paths: tuple[Path, ...], model: Path | None, threshold: float, as_json: bool, show_errors: bool) -> None:
     """Measure the model on labelled documents (corpus JSONL, or a folder with expected.json)."""
     from .pipeline import Cleaner
-    from .train import metrics, predict_labels, read_labelled
+    from .train import clean_examples, errors, labels_of, metrics, read_labelled
 
     try:
         cleaner = Cleaner(_config(threshold, (), model, "auto", DEFAULT_MAX_BYTES))
         for path in paths:
             examples = read_labelled(path)
-            result = metrics(examples, predict_labels(cleaner, examples))
-            click.echo(json.dumps({str(path): result}, indent=1) if as_json else format_metrics(str(path), result))
+            results = clean_examples(cleaner, examples)
+            scores = metrics(examples, labels_of(examples, results))
+            click.echo(json.dumps({str(path): scores}, indent=1) if as_json else format_metrics(str(path), scores))
+            if show_errors:
+                click.echo("\n".join(errors(examples, results)))
     except CleanerError as error:
         raise click.ClickException(str(error)) from error
 

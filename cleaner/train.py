@@ -7,7 +7,7 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,7 @@ from .corpus import (
     Generator,
     Sources,
     bbc_articles,
+    example_to_record,
     heldout,
     own_articles,
     read_examples,
@@ -54,8 +55,9 @@ from .features import (
 )
 from .model import Model, category_proba
 from .pipeline import Cleaner
+from .run import atomic_write
 from .segment import segment_text
-from .types import ARTICLE, CATEGORIES
+from .types import ARTICLE, CATEGORIES, CleanResult
 
 LOGGER = logging.getLogger(__name__)
 #: Folds for the out-of-fold first-pass scores the second pass learns from.
@@ -159,15 +161,39 @@ def _category_estimator() -> LogisticRegression:
 # --- evaluation ----------------------------------------------------------------------------
 
 
+def clean_examples(cleaner: Cleaner, examples: Sequence[Example]) -> list[CleanResult]:
+    """Clean labelled documents, in batches."""
+    return [
+        result for start in range(0, len(examples), 64)
+        for result in cleaner.clean_documents([e.doc for e in examples[start : start + 64]])
+    ]
+
+
 def predict_labels(cleaner: Cleaner, examples: Sequence[Example]) -> list[tuple[str, ...]]:
     """The label cleaner gives each block (article or a category)."""
+    return labels_of(examples, clean_examples(cleaner, examples))
+
+
+def labels_of(examples: Sequence[Example], results: Sequence[CleanResult]) -> list[tuple[str, ...]]:
+    """The label each block got in `results` (article or the category it was removed as)."""
     out = []
-    for start in range(0, len(examples), 64):
-        batch = examples[start : start + 64]
-        for e, result in zip(batch, cleaner.clean_documents([e.doc for e in batch])):
-            removed = {r.index: r.category for r in result.removed}
-            out.append(tuple(removed.get(i, ARTICLE) for i in range(len(e.labels))))
+    for e, result in zip(examples, results):
+        removed = {r.index: r.category for r in result.removed}
+        out.append(tuple(removed.get(i, ARTICLE) for i in range(len(e.labels))))
     return out
+
+
+def errors(examples: Sequence[Example], results: Sequence[CleanResult]) -> Iterator[str]:
+    """A line for each block cleaner got wrong: an article block removed (with its category,
+    score and reason) or a junk block kept."""
+    for e, result in zip(examples, results):
+        removed = {r.index: r for r in result.removed}
+        for i, (block, label) in enumerate(zip(e.doc.blocks, e.labels)):
+            r = removed.get(i)
+            if label == ARTICLE and r is not None:
+                yield f"lost {e.id} block {i}: {r.category} {r.score:.2f} {r.reason}: {block.text[:100]!r}"
+            elif label not in (ARTICLE, None) and r is None:
+                yield f"kept {e.id} block {i}: {label}: {block.text[:100]!r}"
 
 
 def metrics(examples: Sequence[Example], predicted: Sequence[tuple[str, ...]]) -> dict[str, Any]:
@@ -339,14 +365,18 @@ def corpus_digest(corpus: Path) -> str:
 
 
 def train(
-    corpus: Path, data: Path, *, seed: int = 0, seeds: Path | None = None, validation: bool = False
+    corpus: Path, data: Path, *, seed: int = 0, seeds: Path | None = None, validation: bool = False,
+    heldout_path: Path | None = None,
 ) -> tuple[Model, dict[str, Any]]:
     """Train a model and measure it; returns the model (with its card) and the metrics.
 
     With `validation`, train without the test split and measure on the validation split
-    (see `training_sets`): for choosing, never for shipping.
+    (see `training_sets`): for choosing, never for shipping. `heldout_path` receives the
+    generated documents measured on, as corpus JSONL (for `clean eval --errors`).
     """
     sets = training_sets(corpus, data, seed=seed, validation=validation)
+    if heldout_path is not None:
+        atomic_write(heldout_path, "".join(json.dumps(example_to_record(e), ensure_ascii=False) + "\n" for e in sets.heldout))
     LOGGER.info("training on %s", sets.description)
     model = fit(sets.train, seed=seed)
     cleaner = Cleaner(Config(), model=model)

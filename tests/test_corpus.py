@@ -191,3 +191,20 @@ def test_fit_takes_documents_of_one_article_and_of_few_words():
     _, dense, _ = block_features([e.doc for e in examples], model.idf, model.topics)
     assert model.topics.components.shape[0] >= 1  # from "harbour" and "boat", in every document
     assert (dense[:, DENSE_NAMES.index("topic_coherence")] > -1).any()
+
+
+def test_the_heldout_documents_written_by_train_are_measured_alike_by_eval_with_their_errors(corpus, tmp_path):
+    model, heldout = tmp_path / "m.skops", tmp_path / "heldout.jsonl"
+    trained = CliRunner().invoke(main, ["train", "--corpus", str(corpus), "--data", str(tmp_path / "no-data"),
+                                        "-o", str(model), "--write-heldout", str(heldout)])
+    assert trained.exit_code == 0, trained.output
+    measured = json.loads(trained.stdout[: trained.stdout.rindex("}") + 1])["heldout_generated"]
+    evaluated = CliRunner().invoke(main, ["eval", str(heldout), "--model", str(model), "--json"])
+    assert json.loads(evaluated.stdout)[str(heldout)] == measured
+    listed = CliRunner().invoke(main, ["eval", str(heldout), "--model", str(model), "--errors"]).stdout.splitlines()
+    articles = measured["blocks"] - measured["junk_blocks"]
+    lost = round(articles * (1 - measured["article_retention"]))
+    missed = round(measured["junk_blocks"] * (1 - measured["junk_recall"]))
+    assert sum(line.startswith("lost ") for line in listed) == lost
+    assert sum(line.startswith("kept ") for line in listed) == missed
+    assert lost + missed > 0  # a tiny model errs: the listing is tested on something
