@@ -208,7 +208,10 @@ def load(path: Path) -> Model:
 def card_markdown(card: dict[str, Any]) -> str:
     """A short human rendering of the model card."""
     lines = [f"# Model card: {card.get('file', 'model')}", ""]
-    for key in ("created_by", "sklearn", "skops", "feature_version", "corpus_digest", "sha256", "threshold"):
+    for key in (
+        "created_by", "sklearn", "skops", "numpy", "scipy", "blas", "feature_version", "corpus_digest", "sha256",
+        "threshold",
+    ):
         if key in card:
             lines.append(f"- **{key}**: `{card[key]}`")
     if card.get("training_data"):

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import scipy
 import scipy.sparse as sp
 import sklearn
 import skops
@@ -21,6 +22,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_info
 
 from .config import Config
 from .corpus import (
@@ -393,6 +395,13 @@ def train(
         "created_by": "clean train",
         "sklearn": sklearn.__version__,
         "skops": skops.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        # the same code, data and versions give the same model bytes only on the same BLAS kernel
+        "blas": sorted({
+            f"{i['internal_api']} {i.get('version')} {i.get('architecture')}"
+            for i in threadpool_info() if i["user_api"] == "blas"
+        }),
         "corpus_digest": corpus_digest(corpus),
         "training_data": sets.description,
         "seed": seed,
