@@ -378,7 +378,8 @@ def train(
     """
     sets = training_sets(corpus, data, seed=seed, validation=validation)
     if heldout_path is not None:
-        atomic_write(heldout_path, "".join(json.dumps(example_to_record(e), ensure_ascii=False) + "\n" for e in sets.heldout))
+        records = (json.dumps(example_to_record(e), ensure_ascii=False) + "\n" for e in sets.heldout)
+        atomic_write(heldout_path, "".join(records))
     LOGGER.info("training on %s", sets.description)
     model = fit(sets.train, seed=seed)
     cleaner = Cleaner(Config(), model=model)

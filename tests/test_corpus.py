@@ -1,7 +1,9 @@
 import gzip
 import json
 
+import numpy
 import pytest
+import scipy
 from click.testing import CliRunner
 
 from cleaner import CorpusError
@@ -145,7 +147,7 @@ def test_train_save_load_clean_round_trip(corpus, tmp_path):
     model_io.save(model, path)
     card = json.loads(model_io.card_path(path).read_text())
     assert card["sha256"] == model_io.sha256(path) and card["metrics"] == results
-    import numpy, scipy  # the versions and BLAS kernel the model bytes depend on
+    # the versions and the BLAS kernel that the model's bytes depend on
     assert card["numpy"] == numpy.__version__ and card["scipy"] == scipy.__version__ and card["blas"]
     result = Cleaner(Config(model_path=path)).clean("Story about the harbour\n\nLeave a comment\n\nThe harbour reopened.")
     assert result.blocks == 3
