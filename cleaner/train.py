@@ -56,7 +56,7 @@ from .features import (
     topic_counts,
 )
 from .model import Model, category_proba
-from .pipeline import Cleaner
+from .pipeline import BATCH_SIZE, Cleaner
 from .run import atomic_write
 from .segment import segment_text
 from .types import ARTICLE, CATEGORIES, CleanResult
@@ -164,10 +164,10 @@ def _category_estimator() -> LogisticRegression:
 
 
 def clean_examples(cleaner: Cleaner, examples: Sequence[Example]) -> list[CleanResult]:
-    """Clean labelled documents, in batches."""
+    """Clean labelled documents, in batches as `Cleaner.clean_many` makes them."""
     return [
-        result for start in range(0, len(examples), 64)
-        for result in cleaner.clean_documents([e.doc for e in examples[start : start + 64]])
+        result for start in range(0, len(examples), BATCH_SIZE)
+        for result in cleaner.clean_documents([e.doc for e in examples[start : start + BATCH_SIZE]])
     ]
 
 
