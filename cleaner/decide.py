@@ -23,6 +23,8 @@ CAPTION_MIN_SCORE = 0.2
 #: Off-topic needs a topic: the model's off-topic calls stand where at least this many
 #: article blocks are left around them.
 MIN_TOPIC_BLOCKS = 2
+#: What ends a sentence, or a line that is whole without one (a lead-in, a quote).
+_SENTENCE_ENDS = set(".!?:;\"'”’)…")
 
 
 def is_short(block: Block) -> bool:
@@ -93,7 +95,44 @@ def with_repeats(
 def revise(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
     """Second phase: blocks that belong to the junk next to them go with it; off-topic needs
     a topic to be off."""
-    return _with_topic(_with_pitch(blocks, _above_credit(blocks, verdicts)))
+    return _one_sentence(blocks, _with_topic(_with_pitch(blocks, _above_credit(blocks, verdicts))))
+
+
+def continues(block: Block, following: Block) -> bool:
+    """`following` carries on the sentence `block` breaks off ("…secured qualification for" /
+    "against Olympiakos on Wednesday."): `block` ends without a sentence's end and `following`
+    starts in lower case or with a comma and ends the sentence, as where a scraper cut a link
+    out of a sentence. (A lower-case line that ends no sentence is as often a product in a
+    list of deals, or "also read | …".)
+
+    >>> cut = lambda *texts: [Block(i, text, 0, len(text)) for i, text in enumerate(texts)]
+    >>> continues(*cut("On Tuesday,", "finished top of their group."))
+    True
+    >>> continues(*cut("Share this", "Facebook"))
+    False
+    """
+    end, start = block.text.rstrip()[-1:], following.text.lstrip()[:1]
+    closes = following.text.rstrip().rstrip("\"'”’)").endswith((".", "!", "?"))
+    return bool(end) and end not in _SENTENCE_ENDS and (start.islower() or start in ",;") and closes
+
+
+def _cut(blocks: tuple[Block, ...], i: int) -> bool:
+    """Block i is a part of a sentence cut across blocks: no bullet, whatever its length."""
+    return (i + 1 < len(blocks) and continues(blocks[i], blocks[i + 1])) or (i > 0 and continues(blocks[i - 1], blocks[i]))
+
+
+def _one_sentence(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
+    """A sentence cut across blocks (see `continues`) is kept whole where the model keeps a
+    part of it: the parts alone read as headline fragments and buttons."""
+    out = list(verdicts)
+    for _ in range(2):  # a sentence cut in three is reached in two sweeps
+        for i in range(len(blocks) - 1):
+            if not continues(blocks[i], blocks[i + 1]):
+                continue
+            for a, b in ((i, i + 1), (i + 1, i)):
+                if not out[a].is_junk and out[b].is_junk and not out[b].reason.startswith(("rule:", "repeated:")):
+                    out[b] = Verdict(ARTICLE, out[b].score, "context:sentence-continues")
+    return tuple(out)
 
 
 def _with_topic(verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
@@ -142,7 +181,7 @@ def _with_pitch(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tup
         for i, (block, verdict) in enumerate(zip(blocks, out)):
             if verdict.is_junk or verdict.score < NEIGHBOUR_MIN_SCORE:
                 continue
-            if not hangs_on(block):
+            if not hangs_on(block) or _cut(blocks, i):
                 continue
             neighbours = [out[j] for j in (i - 1, i + 1) if 0 <= j < len(out) and out[j].is_junk]
             if not neighbours:

@@ -112,3 +112,33 @@ def test_off_topic_needs_a_topic_of_two_article_blocks():
     two = (Verdict(ARTICLE, 0.1, "model:article"), Verdict(ARTICLE, 0.1, "model:article"),
            Verdict("offtopic", 0.7, "model:offtopic"))
     assert revise(doc.blocks, two) == two
+
+
+def test_a_sentence_cut_across_lines_is_kept_whole_where_the_model_keeps_a_part():
+    doc = segment_text(
+        "Steven Gerrard's late strike secured qualification for\nagainst Olympiakos on Wednesday.\n"
+        "On Tuesday,\nfinished top of their group."
+    )
+    verdicts = (
+        Verdict("related", 0.99, "model:related"),
+        Verdict(ARTICLE, 0.2, "model:article"),
+        Verdict(ARTICLE, 0.3, "model:article"),
+        Verdict("social", 0.9, "model:social"),
+    )
+    revised = revise(doc.blocks, verdicts)
+    assert [v.label for v in revised] == [ARTICLE] * 4
+    assert revised[0].reason == revised[3].reason == "context:sentence-continues"
+    # both parts removed: nothing kept to carry the other
+    both = (Verdict("related", 0.99, "model:related"), Verdict("related", 0.9, "model:related"))
+    assert revise(doc.blocks[:2], both) == both
+
+
+def test_lower_case_lines_that_end_no_sentence_are_not_taken_for_a_cut_sentence():
+    doc = segment_text("Here is the story so far.\nweighted blanket\nThe story goes on here.\nalso read | Poppins musical gets flying start")
+    verdicts = (
+        Verdict(ARTICLE, 0.3, "model:article"),
+        Verdict("ad", 0.8, "model:ad"),
+        Verdict(ARTICLE, 0.1, "model:article"),
+        Verdict("related", 0.9, "model:related"),
+    )
+    assert revise(doc.blocks, verdicts) == verdicts
