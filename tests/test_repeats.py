@@ -60,7 +60,9 @@ def test_other_sites_and_too_few_pages_do_not_count(tmp_path: Path) -> None:
     site_pages(tmp_path / "in" / "other", 2)  # the same footer, but another site
     run = CliRunner().invoke(main, [str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-j", "1", "--repeats", "3"])
     assert run.exit_code == 0, run.output
-    assert footer_removals(tmp_path / "out") == []
+    # the classifier may take the footer for off-topic on a page (as in the test above); no
+    # page may remove it for recurring
+    assert [r for r in footer_removals(tmp_path / "out") if r.get("repeated") or r["reason"].startswith("repeated:")] == []
 
 
 def test_repeats_refused_on_standard_input() -> None:
