@@ -94,7 +94,7 @@ def with_repeats(
 
 def revise(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
     """Second phase: blocks that belong to the junk next to them go with it; off-topic needs
-    a topic to be off."""
+    a topic to be off; a sentence cut across blocks stays whole."""
     return _one_sentence(blocks, _with_topic(_with_pitch(blocks, _above_credit(blocks, verdicts))))
 
 
