@@ -124,11 +124,12 @@ def _cut(blocks: tuple[Block, ...], i: int) -> bool:
 def _one_sentence(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
     """A sentence cut across blocks (see `continues`) is kept whole where the model keeps a
     part of it: the parts alone read as headline fragments and buttons."""
+    cuts = [i for i in range(len(blocks) - 1) if continues(blocks[i], blocks[i + 1])]
+    if not cuts:
+        return verdicts
     out = list(verdicts)
     for _ in range(2):  # a sentence cut in three is reached in two sweeps
-        for i in range(len(blocks) - 1):
-            if not continues(blocks[i], blocks[i + 1]):
-                continue
+        for i in cuts:
             for a, b in ((i, i + 1), (i + 1, i)):
                 if not out[a].is_junk and out[b].is_junk and not out[b].reason.startswith(("rule:", "repeated:")):
                     out[b] = Verdict(ARTICLE, out[b].score, "context:sentence-continues")
