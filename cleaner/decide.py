@@ -11,6 +11,10 @@ from .types import ARTICLE, CATEGORIES, Block, Verdict
 RULE_SCORE = 1.0
 #: A bullet or short line next to removed blocks goes with them from this score on.
 NEIGHBOUR_MIN_SCORE = 0.25
+#: A kept block the model doubted, from this score on, goes with the junk around it (see
+#: `_doubted`). Below it, prose beside junk stays ("No comment yet from Moscow." between
+#: share buttons).
+DOUBTED_SCORE = 0.35
 #: Lines of at most this many words and characters count as short for the neighbour revision
 #: (characters too: a line of Japanese has no spaces).
 SHORT_WORDS = 8
@@ -95,7 +99,7 @@ def with_repeats(
 def revise(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
     """Second phase: blocks that belong to the junk next to them go with it; off-topic needs
     a topic to be off; a sentence cut across blocks stays whole."""
-    return _one_sentence(blocks, _with_topic(_with_pitch(blocks, _above_credit(blocks, verdicts))))
+    return _one_sentence(blocks, _with_topic(_doubted(_with_pitch(blocks, _above_credit(blocks, verdicts)))))
 
 
 def continues(block: Block, following: Block) -> bool:
@@ -133,6 +137,28 @@ def _one_sentence(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> t
             for a, b in ((i, i + 1), (i + 1, i)):
                 if not out[a].is_junk and out[b].is_junk and not out[b].reason.startswith(("rule:", "repeated:")):
                     out[b] = Verdict(ARTICLE, out[b].score, "context:sentence-continues")
+    return tuple(out)
+
+
+def _doubted(verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
+    """A kept block whose score is at least DOUBTED_SCORE goes with the junk around it, as
+    the category of its surer junk neighbour: between two removed blocks (another story's
+    paragraph between its photo credit and the next promo), or as the last kept block, with
+    only junk after it (filler appended to the story, above the comment form)."""
+    tail = len(verdicts)  # where the run of junk that ends the document starts
+    while tail and verdicts[tail - 1].is_junk:
+        tail -= 1
+    out = list(verdicts)
+    for i in range(tail):
+        verdict, after = verdicts[i], verdicts[i + 1] if i + 1 < len(verdicts) else None
+        if verdict.is_junk or verdict.score < DOUBTED_SCORE or after is None or not after.is_junk:
+            continue
+        before = verdicts[i - 1] if i else None
+        if before is not None and before.is_junk:
+            after = max(before, after, key=lambda v: v.score)
+        elif i + 1 < tail:
+            continue
+        out[i] = Verdict(after.label, verdict.score, f"context:{after.label}")
     return tuple(out)
 
 

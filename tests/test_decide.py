@@ -142,3 +142,30 @@ def test_lower_case_lines_that_end_no_sentence_are_not_taken_for_a_cut_sentence(
         Verdict("related", 0.9, "model:related"),
     )
     assert revise(doc.blocks, verdicts) == verdicts
+
+
+def test_a_doubted_block_between_removed_blocks_or_before_the_junk_at_the_end_goes_with_it():
+    doc = segment_text("More from the site\nOn June 27 two other countries signed a peace accord.\nA third story")
+    verdicts = (
+        Verdict("related", 1.0, "rule:related-header"),
+        Verdict(ARTICLE, 0.45, "model:article"),
+        Verdict("offtopic", 0.99, "model:offtopic"),
+    )
+    assert revise(doc.blocks, verdicts)[1] == Verdict("related", 0.45, "context:related")  # the surer neighbour's
+    sure = verdicts[:1] + (Verdict(ARTICLE, 0.2, "model:article"),) + verdicts[2:]
+    assert revise(doc.blocks, sure)[1] == sure[1]  # below DOUBTED_SCORE, prose stays
+
+    story = segment_text("The story.\nMore of the story.\nA good viral video lifts any mood.\nLeave a Reply\nName *")
+    verdicts = (
+        Verdict(ARTICLE, 0.0, "model:article"),
+        Verdict(ARTICLE, 0.1, "model:article"),
+        Verdict(ARTICLE, 0.37, "model:article"),
+        Verdict("comments", 1.0, "rule:comment-form"),
+        Verdict("comments", 0.9, "model:comments"),
+    )
+    revised = revise(story.blocks, verdicts)
+    assert [v.label for v in revised] == [ARTICLE, ARTICLE, "comments", "comments", "comments"]
+    assert revised[2].reason == "context:comments"
+    # with more article after it, a doubted block beside junk on one side only stays
+    middle = verdicts[:3] + (verdicts[3], Verdict(ARTICLE, 0.0, "model:article"))
+    assert revise(story.blocks, middle)[2] == middle[2]
