@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from itertools import islice
 from typing import Any
+
+import numpy as np
 
 from . import model as model_io
 from .config import Config
@@ -79,12 +80,13 @@ class Cleaner:
         """
         results = []
         for k, (doc, (junk, categories)) in enumerate(zip(docs, self.model.score(docs))):
-            threshold = self.config.threshold
             notes: tuple[str, ...] = ()
             if trained_language("\n".join(b.text for b in doc.blocks)) is None:  # see lowered_words
-                threshold = math.inf  # unsure of every block: keep all but the rules' certainties
+                # unsure of every block: keep all but the rules' certainties, and let no
+                # revision take a block with the junk beside it on the model's word either
+                junk = np.zeros_like(junk)
                 notes = (UNKNOWN_LANGUAGE,)
-            verdicts = decide(doc.blocks, junk, categories, threshold=threshold)
+            verdicts = decide(doc.blocks, junk, categories, threshold=self.config.threshold)
             if self.repeats is not None and sites is not None:
                 verdicts, repeat_notes = with_repeats(verdicts, categories, self.repeats.of(sites[k], doc.blocks))
                 notes += repeat_notes

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from cleaner import Config, clean
 from cleaner.language import trained_language
-from cleaner.pipeline import UNKNOWN_LANGUAGE, prepare
+from cleaner.pipeline import UNKNOWN_LANGUAGE, Cleaner, prepare
+from cleaner.types import CATEGORIES
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 #: The junk lines of each page (the last two paragraphs).
@@ -67,3 +69,27 @@ def test_comment_forms_are_removed(lang: str) -> None:
 @pytest.mark.parametrize("lang", ["de", "fr", "es"])
 def test_newsletter_prompts_of_trained_languages_are_removed(lang: str) -> None:
     assert any(text.startswith(JUNK[lang][0]) for text in removed(lang))
+
+
+class _SureOfJunk:
+    """A model that calls every block off-topic junk, at 0.9."""
+
+    def score(self, docs):
+        return [(np.full(len(d.blocks), 0.9), np.tile(np.eye(len(CATEGORIES))[CATEGORIES.index("offtopic")], (len(d.blocks), 1))) for d in docs]
+
+
+def test_untrained_language_is_left_to_the_rules_whatever_the_model_says() -> None:
+    """The model's scores are guesses in a language it was not trained on: no block goes on
+    them, not even by a revision (a block beside or between rule hits, the last before them)."""
+    text = "\n\n".join([
+        "Il consiglio comunale ha approvato ieri sera il nuovo piano per il centro storico della città.",
+        "Leave a Reply",
+        "I lavori dovrebbero cominciare in primavera e durare circa due anni, secondo il sindaco.",
+        "Your email address will not be published. Required fields are marked *",
+        "Per il momento i negozi della piazza resteranno aperti durante tutto il cantiere.",
+        "Leave a Reply",
+    ])
+    result = Cleaner(Config(), model=_SureOfJunk()).clean(text)
+    assert UNKNOWN_LANGUAGE in result.notes
+    assert {r.reason for r in result.removed} == {"rule:comment-form"}
+    assert "Per il momento i negozi" in result.text and "I lavori dovrebbero" in result.text
