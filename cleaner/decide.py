@@ -149,16 +149,13 @@ def _doubted(verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
     while tail and verdicts[tail - 1].is_junk:
         tail -= 1
     out = list(verdicts)
-    for i in range(tail):
-        verdict, after = verdicts[i], verdicts[i + 1] if i + 1 < len(verdicts) else None
-        if verdict.is_junk or verdict.score < DOUBTED_SCORE or after is None or not after.is_junk:
+    for i in range(min(tail, len(verdicts) - 1)):
+        verdict, after = verdicts[i], verdicts[i + 1]
+        between = i > 0 and verdicts[i - 1].is_junk
+        if verdict.is_junk or verdict.score < DOUBTED_SCORE or not after.is_junk or not (between or i + 1 == tail):
             continue
-        before = verdicts[i - 1] if i else None
-        if before is not None and before.is_junk:
-            after = max(before, after, key=lambda v: v.score)
-        elif i + 1 < tail:
-            continue
-        out[i] = Verdict(after.label, verdict.score, f"context:{after.label}")
+        neighbour = max(verdicts[i - 1], after, key=lambda v: v.score) if between else after
+        out[i] = Verdict(neighbour.label, verdict.score, f"context:{neighbour.label}")
     return tuple(out)
 
 
