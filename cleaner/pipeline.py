@@ -90,7 +90,7 @@ class Cleaner:
             if self.repeats is not None and sites is not None:
                 verdicts, repeat_notes = with_repeats(verdicts, categories, self.repeats.of(sites[k], doc.blocks))
                 notes += repeat_notes
-            results.append(emit(doc, revise(doc.blocks, verdicts), keep=self.config.keep, notes=notes))
+            results.append(emit(doc, revise(doc.blocks, verdicts, categories), keep=self.config.keep, notes=notes))
         return results
 
 
