@@ -100,8 +100,7 @@ def revise(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...], categories:
     """Second phase: blocks that belong to the junk next to them go with it; off-topic needs
     a topic to be off; a sentence cut across blocks stays whole. `categories` are the model's
     category probabilities of the blocks (as for `decide`)."""
-    off_topic = (np.argmax(categories, axis=1) == CATEGORIES.index("offtopic")).tolist()
-    return _one_sentence(blocks, _with_topic(_doubted(_with_pitch(blocks, _above_credit(blocks, verdicts)), off_topic)))
+    return _one_sentence(blocks, _with_topic(_doubted(_with_pitch(blocks, _above_credit(blocks, verdicts)), categories)))
 
 
 def continues(block: Block, following: Block) -> bool:
@@ -142,13 +141,13 @@ def _one_sentence(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> t
     return tuple(out)
 
 
-def _doubted(verdicts: tuple[Verdict, ...], off_topic: list[bool]) -> tuple[Verdict, ...]:
+def _doubted(verdicts: tuple[Verdict, ...], categories: np.ndarray) -> tuple[Verdict, ...]:
     """A kept block whose score is at least DOUBTED_SCORE goes with the junk around it, as
     the category of its surer junk neighbour: between two removed blocks (another story's
     paragraph between its photo credit and the next promo), or as the last kept block, with
-    only junk after it (filler appended to the story, above the comment form). A block the
-    model takes for off-topic (`off_topic`) stays off-topic: prose, not a part of the comment
-    form below it."""
+    only junk after it (filler appended to the story, above the comment form). A block whose
+    likeliest category (`categories`) is off-topic stays off-topic: prose, not a part of the
+    comment form below it."""
     tail = len(verdicts)  # where the run of junk that ends the document starts
     while tail and verdicts[tail - 1].is_junk:
         tail -= 1
@@ -159,7 +158,7 @@ def _doubted(verdicts: tuple[Verdict, ...], off_topic: list[bool]) -> tuple[Verd
         if verdict.is_junk or verdict.score < DOUBTED_SCORE or not after.is_junk or not (between or i + 1 == tail):
             continue
         neighbour = max(verdicts[i - 1], after, key=lambda v: v.score) if between else after
-        label = "offtopic" if off_topic[i] else neighbour.label
+        label = "offtopic" if CATEGORIES[int(np.argmax(categories[i]))] == "offtopic" else neighbour.label
         out[i] = Verdict(label, verdict.score, f"context:{label}")
     return tuple(out)
 
