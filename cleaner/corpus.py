@@ -212,9 +212,17 @@ def _shingles(tokens: list[str], n: int) -> list[tuple[str, ...]]:
     return [tuple(tokens[i : i + n]) for i in range(len(tokens) - n + 1)]
 
 
-def scrapinghub_junk_runs(root: Path, *, split: str) -> list[list[str]]:
+@dataclass(frozen=True, slots=True)
+class JunkRun:
+    """Consecutive junk lines of a page, and the group of that page's own examples."""
+
+    group: str
+    lines: tuple[str, ...]
+
+
+def scrapinghub_junk_runs(root: Path, *, split: str) -> list[JunkRun]:
     """Runs of consecutive junk lines from the full text of the pages: real page junk."""
-    runs: list[list[str]] = []
+    runs: list[JunkRun] = []
     current: list[str] = []
     last_page = None
     for _, r in read_jsonl(root / "lines.jsonl.gz"):
@@ -223,7 +231,7 @@ def scrapinghub_junk_runs(root: Path, *, split: str) -> list[list[str]]:
         text = " ".join(r["text"].split())
         if r["page_id"] != last_page or r["label"] != "junk" or not text:
             if current:
-                runs.append(current)
+                runs.append(JunkRun(f"scrapinghub/{last_page}", tuple(current)))
             current = []
             last_page = r["page_id"]
             if r["label"] != "junk" or not text:
@@ -231,7 +239,7 @@ def scrapinghub_junk_runs(root: Path, *, split: str) -> list[list[str]]:
         if len(current) < 6:
             current.append(text)
     if current:
-        runs.append(current)
+        runs.append(JunkRun(f"scrapinghub/{last_page}", tuple(current)))
     return runs
 
 
@@ -294,7 +302,7 @@ class Sources:
     articles: list[Article]
     templates: list[Template]
     slots: dict[str, list[str]]
-    junk_runs: list[list[str]]
+    junk_runs: list[JunkRun]
     negatives: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -380,7 +388,7 @@ class Generator:
         rng = self.rng
         roll = rng.random()
         if roll < 0.12 and self.sources.junk_runs:
-            return [(line, JUNK) for line in rng.choice(self.sources.junk_runs)]
+            return [(line, JUNK) for line in rng.choice(self.sources.junk_runs).lines]
         if roll < 0.22:
             return self.other_story(article)
         lang = article.lang if rng.random() < 0.85 else "en"

@@ -324,6 +324,8 @@ def training_sets(corpus: Path, data: Path, *, seed: int = 0, validation: bool =
     test_templates = [t for t in templates if split(t.id)]
     has_pages = (scrapinghub / "lines.jsonl.gz").is_file()
     runs = scrapinghub_junk_runs(scrapinghub, split="train") if has_pages else []
+    if validation:  # the validation pages' junk is measured, so never inserted into training documents
+        runs = [r for r in runs if not heldout("val/" + r.group)]
     # Hard negatives are few: inserted into held-out documents they would be counted many
     # times over, so the held-out documents are made without them.
     negatives = {lang: [t for t in texts if split(t) is False] for lang, texts in read_negatives(corpus).items()}

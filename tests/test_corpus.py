@@ -91,6 +91,30 @@ def test_the_validation_split_comes_from_training_articles_and_leaves_the_test_s
     assert "en-11" not in {e.group for e in sets.train}
 
 
+def test_the_validation_pages_junk_is_never_inserted_into_training_documents(corpus, tmp_path):
+    root = tmp_path / "data" / "scrapinghub"
+    (root / "html").mkdir(parents=True)
+    pages = [f"p{k}" for k in range(12)]
+    body = "The harbour of the old town reopened on Tuesday after two years of repairs."
+    rows = []
+    for page in pages:
+        (root / "html" / f"{page}.html.gz").write_bytes(gzip.compress(f"<html><body><p>{body}</p></body></html>".encode()))
+        for source in ("fulltext", "traf_recall"):
+            rows += [
+                {"split": "train", "source": source, "page_id": page, "position": 0, "text": body, "label": "article"},
+                {"split": "train", "source": source, "page_id": page, "position": 1, "text": f"Follow page {page} on Fakebook", "label": "junk"},
+            ]
+    (root / "lines.jsonl.gz").write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
+    (root / "ground-truth.json").write_text(json.dumps({p: {"articleBody": body, "url": ""} for p in pages}))
+    (root / "split.json").write_text(json.dumps({"train": pages, "test": []}))
+    sets = training_sets(corpus, tmp_path / "data", validation=True)
+    measured = {e.group.removeprefix("scrapinghub/") for e in sets.scrapinghub_test}
+    assert measured and measured < set(pages)
+    inserted = {b.text.split()[2] for e in sets.train if not e.group.startswith("scrapinghub/")
+                for b in e.doc.blocks if "Fakebook" in b.text}
+    assert inserted and inserted.isdisjoint(measured)
+
+
 @pytest.mark.parametrize("record, message", [
     ({"blocks": "x"}, "'blocks' list"),
     ({"blocks": [{"text": "a", "label": "weather"}]}, "label 'weather'"),
