@@ -309,6 +309,10 @@ def training_sets(corpus: Path, data: Path, *, seed: int = 0, validation: bool =
             return heldout(key)
         return None if heldout(key) else heldout("val/" + key)
 
+    def validation_page(group: str) -> bool:
+        """With `validation`, a scrapinghub train page measured on: none of it is trained on."""
+        return validation and heldout("val/" + group)
+
     templates = read_templates(corpus)
     slots = read_slots(corpus)
     articles = own_articles(corpus)
@@ -324,8 +328,7 @@ def training_sets(corpus: Path, data: Path, *, seed: int = 0, validation: bool =
     test_templates = [t for t in templates if split(t.id)]
     has_pages = (scrapinghub / "lines.jsonl.gz").is_file()
     runs = scrapinghub_junk_runs(scrapinghub, split="train") if has_pages else []
-    if validation:  # the validation pages' junk is measured, so never inserted into training documents
-        runs = [r for r in runs if not heldout("val/" + r.group)]
+    runs = [r for r in runs if not validation_page(r.group)]
     # Hard negatives are few: inserted into held-out documents they would be counted many
     # times over, so the held-out documents are made without them.
     negatives = {lang: [t for t in texts if split(t) is False] for lang, texts in read_negatives(corpus).items()}
@@ -337,11 +340,11 @@ def training_sets(corpus: Path, data: Path, *, seed: int = 0, validation: bool =
     lines = scrapinghub_pages(scrapinghub, split="train") if has_pages else []
     pages = scrapinghub_html_pages(scrapinghub, split="train") if has_pages else []
     if validation:
-        scrapinghub_test = [e for e in lines if heldout("val/" + e.group)]
-        lines = [e for e in lines if not heldout("val/" + e.group)]
-        pages = [e for e in pages if not heldout("val/" + e.group)]
+        scrapinghub_test = [e for e in lines if validation_page(e.group)]
     else:
         scrapinghub_test = scrapinghub_pages(scrapinghub, split="test") if has_pages else []
+    lines = [e for e in lines if not validation_page(e.group)]
+    pages = [e for e in pages if not validation_page(e.group)]
     train += lines + pages
     for path in sorted((corpus / "docs").glob("*.jsonl")):
         train += read_examples(path)
