@@ -26,7 +26,10 @@ from sklearn.linear_model import LogisticRegression
 from threadpoolctl import ThreadpoolController
 
 from .errors import ModelError
-from .features import FEATURE_VERSION, Projection, block_counts, block_features, context_features, stack
+from .features import (
+    CONTEXT_NAMES, DENSE_NAMES, FEATURE_VERSION, TOPIC_FEATURES, WORD_FEATURES, Projection, block_counts,
+    block_features, context_features, stack,
+)
 from .types import CATEGORIES, Document
 
 #: The only types a model file may contain besides skops' own defaults.
@@ -178,6 +181,8 @@ def load(path: Path) -> Model:
         card = json.loads(card_file.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ModelError(f"{card_file}: unreadable model card: {error}") from error
+    if not isinstance(card, dict):
+        raise ModelError(f"{card_file}: unreadable model card: not a JSON object")
     digest = sha256(path)
     if card.get("sha256") != digest:
         raise ModelError(f"{path}: SHA-256 {digest} does not match its card ({card.get('sha256')}); the file was altered")
@@ -201,8 +206,54 @@ def load(path: Path) -> Model:
         raise ModelError(f"{path}: could not load the model: {error}") from error
     if not isinstance(parts, dict) or set(parts) != _PARTS:
         raise ModelError(f"{path}: not a cleaner model (expected {', '.join(sorted(_PARTS))})")
+    problem = _misshapen(parts)
+    if problem:
+        raise ModelError(f"{path}: not a cleaner model: {problem}")
     topics = Projection(parts["topic_columns"], parts["topic_components"].astype(np.float64))
     return Model(parts["junk"], parts["category"], parts["context"], parts["idf"], topics, card)
+
+
+def _misshapen(parts: dict[str, Any]) -> str | None:
+    """What is wrong with the loaded parts of a model file, or None.
+
+    skops builds only trusted types, but their contents are the file's: a tree whose node
+    points outside its array makes scikit-learn's compiled predictor read (or, for category
+    bitsets, write) out of bounds, and a wrong shape fails deep inside a run. Each part is
+    checked against what `fit` makes: its type, its shapes, and trees whose every split
+    points forward inside the tree (so that prediction ends) on a known feature, with no
+    categorical splits.
+    """
+    junk, category, context = parts["junk"], parts["category"], parts["context"]
+    columns, components, idf = parts["topic_columns"], parts["topic_components"], parts["idf"]
+    first, second = WORD_FEATURES + len(DENSE_NAMES), len(CONTEXT_NAMES) + len(DENSE_NAMES)
+    if not (isinstance(junk, LogisticRegression) and isinstance(category, LogisticRegression)):
+        return "its first-pass models are not logistic regressions"
+    if getattr(junk, "coef_", np.empty(0)).shape != (1, first) or getattr(junk, "intercept_", np.empty(0)).shape != (1,):
+        return f"its junk model does not read {first} features"
+    classes = [str(c) for c in getattr(category, "classes_", [])]
+    if not classes or not set(classes) <= set(CATEGORIES) or getattr(category, "coef_", np.empty(0)).shape[-1:] != (first,):
+        return "its category model does not read the features or name the categories of this cleaner"
+    if not isinstance(context, HistGradientBoostingClassifier) or getattr(context, "n_features_in_", None) != second:
+        return f"its second pass is not a boosted-trees model of {second} features"
+    if context.n_trees_per_iteration_ != 1 or context.is_categorical_ is not None or np.any(context._bin_mapper.is_categorical_):
+        return "its second pass is not a binary model of numeric features"
+    for (tree,) in context._predictors:
+        nodes = tree.nodes
+        index = np.arange(len(nodes))
+        split = nodes["is_leaf"] == 0
+        for child in ("left", "right"):
+            if np.any((nodes[child][split] <= index[split]) | (nodes[child][split] >= len(nodes))):
+                return "a tree of its second pass has a split that points outside the tree"
+        if np.any(nodes["feature_idx"][split] >= second) or np.any(nodes["is_categorical"]):
+            return "a tree of its second pass splits on an unknown or categorical feature"
+    if not (isinstance(idf, np.ndarray) and idf.shape == (TOPIC_FEATURES,)):
+        return "its idf weights are not one per topic word"
+    if not (isinstance(columns, np.ndarray) and columns.ndim == 1 and columns.dtype.kind in "iu"
+            and np.all((columns >= 0) & (columns < TOPIC_FEATURES))):
+        return "its topic columns are not topic words"
+    if not (isinstance(components, np.ndarray) and components.ndim == 2 and components.shape[1] == len(columns)):
+        return "its latent topics do not match its topic columns"
+    return None
 
 
 def card_markdown(card: dict[str, Any]) -> str:

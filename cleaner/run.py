@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+from . import model as model_io
 from .config import Config
 from .errors import CleanerError, InputError
 from .pipeline import Cleaner, prepare
@@ -447,6 +448,8 @@ def ordered_results(
         for batch in batches:
             yield from _pair(batch, task(cleaner, *work(batch)))
         return
+    # A bad model file is refused here, with its name, not in each worker as a broken pool.
+    model_io.load(config.model_path or model_io.default_model_path())
     # spawn, not fork: a forked copy of a process whose OpenMP threads hold locks can hang.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(

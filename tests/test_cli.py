@@ -84,6 +84,17 @@ def test_jobs_do_not_change_outputs(tree, tmp_path):
     assert outs[0] == outs[1] and outs[0]
 
 
+def test_bad_model_with_workers_is_an_error_naming_it(tree, tmp_path):
+    # The workers load the model too; a bad one must not surface as a broken process pool.
+    missing = tmp_path / "none.skops"
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, [str(tree), "-o", str(out), "--jobs", "2", "--model", str(missing)])
+    assert result.exit_code == 1
+    assert f"Error: {missing}: model file not found" in result.output
+    assert "Traceback" not in result.output and "BrokenProcessPool" not in result.output
+    assert not out.exists() or not any(out.rglob("*"))
+
+
 def test_output_inside_input_is_a_usage_error(tree):
     result = CliRunner().invoke(main, [str(tree), "-o", str(tree / "out")])
     assert result.exit_code == 2

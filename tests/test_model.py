@@ -80,3 +80,42 @@ def test_save_is_byte_identical(tmp_path):
     assert a.read_bytes() == b.read_bytes()
     assert zipfile.is_zipfile(a)
     assert model_io.load(a).card["sha256"] == model_io.sha256(a)
+
+
+def _rewritten(path, change):
+    """The model file at `path` with `change(parts)` applied, saved with a matching card: an
+    attacker who can swap the file can rewrite the card beside it."""
+    parts = sio.load(path, trusted=list(model_io.TRUSTED_TYPES))
+    change(parts)
+    sio.dump(parts, path)
+    _recard(path)
+    return path
+
+
+def _point_outside(parts):
+    nodes = parts["context"]._predictors[0][0].nodes
+    nodes["left"][0] = 10**8
+
+
+def _point_back(parts):
+    nodes = parts["context"]._predictors[0][0].nodes
+    nodes["right"][0] = 0  # a loop: prediction would never end
+
+
+@pytest.mark.parametrize("change, problem", [
+    (_point_outside, "points outside the tree"),
+    (_point_back, "points outside the tree"),
+    (lambda parts: parts.update(junk=parts["category"]), "junk model does not read"),
+    (lambda parts: parts.update(context=parts["junk"]), "not a boosted-trees model"),
+    (lambda parts: parts.update(topic_columns=parts["topic_columns"] + 2**20), "topic columns"),
+])
+def test_misshapen_model_is_refused_before_it_runs(shipped, change, problem):
+    # Trusted types with contents a compiled predictor would read out of bounds or loop on.
+    with pytest.raises(ModelError, match=f"{shipped.name}: not a cleaner model: .*{problem}"):
+        model_io.load(_rewritten(shipped, change))
+
+
+def test_card_that_is_not_an_object_is_refused(shipped):
+    model_io.card_path(shipped).write_text("[1]")
+    with pytest.raises(ModelError, match="card.json: unreadable model card: not a JSON object"):
+        model_io.load(shipped)
