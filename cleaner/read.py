@@ -5,6 +5,8 @@ from __future__ import annotations
 import codecs
 import re
 
+from charset_normalizer import from_bytes
+
 from .errors import InputError
 
 _BOMS = (
@@ -29,7 +31,13 @@ _HTML_START = re.compile(
     r"\A\ufeff?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title|div|p|article)\b",
     re.I | re.S,
 )
+_TAG = re.compile(r"<[^>]*>")
 _HTML_TAG = re.compile(r"</?(p|div|span|a|br|li|ul|h[1-6]|article|section|table|img|script)\b[^>]*>", re.I)
+# Share of the letters outside tags that are not ASCII above which a page read as cp1252 is
+# taken for another legacy encoding: 0.05-0.15 in French or German prose, 1.0 for Russian or
+# Greek and 0.55-0.6 for Japanese read as cp1252. Fewer letters are too few to tell.
+_MAX_FOREIGN_SHARE = 0.4
+_MIN_LETTERS = 20
 # Share of control characters above which bytes are taken for binary, not text.
 _MAX_CONTROL_SHARE = 0.01
 #: Control characters other than whitespace (\t \n \v \f \r), as UTF-8 bytes: one byte each,
@@ -43,7 +51,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 def decode(data: bytes) -> str:
     """Decode bytes: a BOM wins, then valid UTF-8, then a declared charset, then UTF-8 with
-    cp1252 for the bytes that are not UTF-8.
+    cp1252 for the bytes that are not UTF-8, unless that reads as another script (see `_legacy`).
 
     Valid UTF-8 goes before the declared charset because pages declared "iso-8859-1" but
     written in UTF-8 are common, while legacy text that happens to be valid UTF-8 is not.
@@ -66,7 +74,7 @@ def decode(data: bytes) -> str:
             return _checked(data.decode(declared))
         except (UnicodeError, LookupError):  # LookupError: a codec that does not decode bytes to text
             pass
-    return _checked(_utf8_or_cp1252(data))
+    return _checked(_legacy(data))
 
 
 def _declared_charset(data: bytes) -> str | None:
@@ -78,6 +86,32 @@ def _declared_charset(data: bytes) -> str | None:
     except LookupError:
         return None
     return None if name in _UNDECLARABLE else name
+
+
+def _legacy(data: bytes) -> str:
+    """Bytes that are not UTF-8 and declare no charset that reads them: UTF-8 with cp1252 for
+    the rest, unless they are mostly not UTF-8 and most letters then come out as accented
+    Latin, which is another script read in the wrong encoding (Russian in cp1251, Japanese in
+    Shift_JIS); its encoding is then guessed, as trafilatura does, by charset_normalizer.
+
+    >>> _legacy("Городской совет утвердил бюджет".encode("cp1251"))
+    'Городской совет утвердил бюджет'
+    >>> _legacy("Le conseil a voté le budget de l'année".encode("cp1252"))
+    "Le conseil a voté le budget de l'année"
+    """
+    text = _utf8_or_cp1252(data)
+    raw = data.decode("utf-8", "surrogateescape")
+    stray = sum(map(len, _ESCAPED_BYTES.findall(raw)))
+    if len(raw) - len(raw.encode("ascii", "ignore")) - stray >= stray:
+        return text  # UTF-8 with a few stray bytes (pairs of legacy bytes can read as UTF-8 by chance)
+    letters = [c for c in _TAG.sub(" ", text[:20000]) if c.isalpha()]
+    if len(letters) < _MIN_LETTERS or sum(not c.isascii() for c in letters) <= _MAX_FOREIGN_SHARE * len(letters):
+        return text
+    guess = from_bytes(data[:65536]).best()
+    try:
+        return data.decode(guess.encoding) if guess else text
+    except (UnicodeError, LookupError):  # a guess from the first 64 KiB that the rest belies
+        return text
 
 
 def _utf8_or_cp1252(data: bytes) -> str:

@@ -279,6 +279,10 @@ def test_a_folder_of_bad_inputs(tmp_path, seeds, model_once):
 
 # --- reading: encodings and binary ------------------------------------------------------------
 
+RUSSIAN = ("Городской совет в понедельник утвердил новый бюджет после долгих споров о "
+           "финансировании школ и ремонте дорог.")
+JAPANESE = "市議会は月曜日、学校の資金と道路の補修について長い議論を行った後、新しい予算を承認した。"
+
 
 @pytest.mark.parametrize(
     ("data", "expected"),
@@ -292,6 +296,10 @@ def test_a_folder_of_bad_inputs(tmp_path, seeds, model_once):
         (b'<meta charset="windows-1251"><p>' + "Привет".encode("cp1251"), '<meta charset="windows-1251"><p>Привет'),
         (b'<meta charset="latin-1"><p>' + "été".encode(), '<meta charset="latin-1"><p>été'),  # UTF-8 wins
         (b'<?xml encoding="koi8-r"?><p>' + "да".encode("koi8-r"), '<?xml encoding="koi8-r"?><p>да'),
+        # no charset, or a wrong one, on another script: guessed, not read as cp1252
+        (("<p>" + RUSSIAN + "</p>").encode("cp1251"), "<p>" + RUSSIAN + "</p>"),
+        (('<meta charset="utf-8"><p>' + RUSSIAN).encode("koi8-r"), '<meta charset="utf-8"><p>' + RUSSIAN),
+        (("<p>" + JAPANESE + "</p>").encode("shift_jis"), "<p>" + JAPANESE + "</p>"),
     ],
 )
 def test_decode_legacy_and_declared_encodings(data, expected):
