@@ -130,16 +130,16 @@ def _utf8_or_cp1252(data: bytes) -> str:
 
 
 def _checked(text: str) -> str:
-    """Refuse text that is really binary data (NULs, many control characters)."""
+    """Refuse text that is really binary data (NULs, many control characters); a stray NUL
+    in a page of text (a byte a CMS let through) is no text, and is dropped."""
     sample = text[:65536]
-    if "\x00" in sample:
-        raise InputError("binary data (NUL bytes), not text or HTML")
     # counted in the UTF-8 bytes: bytes.translate is 5 times faster than a regex over the str
     encoded = sample.encode("utf-8", "surrogatepass")
     control = len(encoded) - len(encoded.translate(None, _CONTROL_BYTES))
     if sample and control / len(sample) > _MAX_CONTROL_SHARE:
-        raise InputError("binary data (control characters), not text or HTML")
-    return text
+        kind = "NUL bytes" if "\x00" in sample else "control characters"
+        raise InputError(f"binary data ({kind}), not text or HTML")
+    return text.replace("\x00", "") if "\x00" in text else text
 
 
 def looks_like_html(text: str) -> bool:

@@ -324,6 +324,9 @@ def test_binary_and_undecodable_give_a_clear_error():
         decode("UTF-16 without a BOM".encode("utf-16-le"))
     with pytest.raises(InputError, match="binary data \\(control characters\\)"):
         to_text("\x1b[31m" * 20 + "coloured")
+    # a stray NUL in a page of text is dropped, not the page
+    page = "<html><body><p>" + ARTICLE.replace("schools", "sch\x00ools") + "</p></body></html>"
+    assert decode(page.encode()) == page.replace("\x00", "")
 
 
 def test_lone_surrogates_become_replacement_characters():
