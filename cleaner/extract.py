@@ -86,20 +86,26 @@ def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str], list
 def title_heading(parts: list[tuple[str, str]], title: str) -> int | None:
     """The index of the heading among the first TITLE_PARTS parts that repeats the page title,
     in the same or nearly the same words ("Julian Assange: Sweden drops rape investigation"
-    for "Sweden drops Assange rape investigation"), if there is one.
+    for "Sweden drops Assange rape investigation"), or of a paragraph that is the title word
+    for word (a `<p class="titulo">`), if there is one.
 
     >>> title_heading([("Home", "p"), ("Cat found in Mexico", "h")], "Cat found in Mexico | AP News")
     1
-    >>> title_heading([("Why we walk", "h")], "Cat found in Mexico") is None
+    >>> title_heading([("Menu", "p"), ("Cat found in Mexico", "p")], "Cat found in Mexico")
+    1
+    >>> title_heading([("Why we walk", "h"), ("Cat found", "p")], "Cat found in Mexico") is None
     True
     """
-    title_words = set(_WORD.findall(title.lower()))
+    ordered = _WORD.findall(title.lower())
+    title_words = set(ordered)
     for i, (text, tag) in enumerate(parts[:TITLE_PARTS]):
-        words = _WORD.findall(text.lower()) if tag == "h" else []
-        if not words:
+        words = _WORD.findall(text.lower())
+        if tag != "h":
+            if words and words == ordered:
+                return i
             continue
         shared = sum(word in title_words for word in words)
-        if shared >= TITLE_OWN * len(words) and shared >= TITLE_COVER * len(title_words):
+        if words and shared >= TITLE_OWN * len(words) and shared >= TITLE_COVER * len(title_words):
             return i
     return None
 

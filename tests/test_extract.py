@@ -184,3 +184,15 @@ def test_a_heading_that_repeats_the_title_goes_to_the_metadata(title, heading, r
     assert "What happens next" in texts and texts[-1].startswith("The decision can be appealed")
     # worded otherwise than the title, the heading is kept in the metadata
     assert metadata.get("headline") == (heading if repeats and heading != metadata["title"] else None)
+
+
+def test_a_paragraph_that_is_the_title_goes_to_the_metadata():
+    # some sites print the headline as a paragraph (`<p class="titulo">`), not a heading
+    page = TITLE_PAGE.format(title="Sweden drops Assange investigation", heading="x").replace(
+        "<h1>x</h1>", '<p class="titulo">Sweden drops Assange investigation</p>'
+    )
+    parts, metadata, _ = extract_html(page)
+    texts = [text for text, _ in parts]
+    assert "Sweden drops Assange investigation" not in texts
+    assert metadata["title"] == "Sweden drops Assange investigation" and "headline" not in metadata
+    assert texts[0].startswith("Prosecutors have dropped")
