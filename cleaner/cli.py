@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +144,9 @@ def train(
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     if not corpus.is_dir():
         raise click.UsageError(f"corpus folder {corpus} not found")
+    _check_writable(output, "-o")
+    if write_heldout:
+        _check_writable(write_heldout, "--write-heldout")
     try:
         model, results = fit_and_measure(
             corpus, data, seed=seed, seeds=seeds if seeds.is_dir() else None, validation=validation,
@@ -153,6 +157,17 @@ def train(
     model_io.save(model, output)
     click.echo(json.dumps(results, indent=1))
     click.echo(f"wrote {output} and {model_io.card_path(output).name}", err=True)
+
+
+def _check_writable(path: Path, option: str) -> None:
+    """Refuse, before minutes of training rather than after, a file that cannot be written."""
+    if path.is_dir():
+        raise click.UsageError(f"{option} {path} is a folder; give the file to write")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=path.parent).close()
+    except OSError as error:
+        raise click.UsageError(f"cannot write {path}: {error}; choose another {option}") from error
 
 
 @main.command(name="eval")

@@ -108,14 +108,28 @@ def example_to_record(example: Example) -> dict[str, Any]:
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
     """(line number, parsed object) of a JSONL file, gzipped or not; bad lines raise CorpusError."""
     opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
+    # bytes, decoded line by line: a text stream fails a chunk ahead, at no line number
+    with opener(path, "rb") as handle:
+        for number, raw in enumerate(handle, 1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as error:
+                byte = f"byte {raw[error.start]:#x} at column {error.start + 1}"
+                raise CorpusError(f"{path}:{number}: not UTF-8 ({byte})") from error
             if not line.strip():
                 continue
             try:
                 yield number, json.loads(line)
             except json.JSONDecodeError as error:
                 raise CorpusError(f"{path}:{number}: not JSON: {error.msg}") from error
+
+
+def read_objects(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """("path:line", object) of a JSONL file whose every line is a JSON object."""
+    for number, record in read_jsonl(path):
+        if not isinstance(record, dict):
+            raise CorpusError(f"{path}:{number}: expected a JSON object, not {type(record).__name__}")
+        yield f"{path}:{number}", record
 
 
 def read_examples(path: Path) -> list[Example]:
@@ -149,13 +163,23 @@ def own_articles(corpus: Path) -> list[Article]:
     """Our own short articles in corpus/articles/<lang>.jsonl."""
     articles = []
     for path in sorted((corpus / "articles").glob("*.jsonl")):
-        for number, r in read_jsonl(path):
-            try:
-                paragraphs = tuple(p.strip() for p in r["paragraphs"] if p.strip())
-                articles.append(Article(str(r["id"]), "own", str(r.get("lang", "en")), r["title"].strip(), paragraphs))
-            except (KeyError, TypeError, AttributeError) as error:
-                raise CorpusError(f"{path}:{number}: an article needs 'id', 'title' and 'paragraphs'") from error
+        for where, r in read_objects(path):
+            title, texts = r.get("title"), r.get("paragraphs")
+            paragraphs = tuple(p.strip() for p in texts if p.strip()) if _strings(texts) else ()
+            if "id" not in r or not isinstance(title, str) or not paragraphs:
+                raise CorpusError(f"{where}: an article needs an 'id', a 'title' string and 'paragraphs', "
+                                  "a list of strings (not all blank)")
+            articles.append(Article(str(r["id"]), "own", str(r.get("lang", "en")), title.strip(), paragraphs))
     return articles
+
+
+def _strings(value: Any) -> bool:
+    """True for a list of strings.
+
+    >>> _strings(["a", "b"]), _strings("ab"), _strings(["a", 5])
+    (True, False, False)
+    """
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def scrapinghub_pages(root: Path, *, split: str, source: str = "traf_recall") -> list[Example]:
@@ -254,18 +278,23 @@ class Template:
     lines: tuple[str, ...]
 
 
-def read_templates(corpus: Path) -> list[Template]:
-    """Junk templates of corpus/junk/*.jsonl."""
+def read_templates(corpus: Path, slots: dict[str, list[str]]) -> list[Template]:
+    """Junk templates of corpus/junk/*.jsonl, whose placeholders must be among `slots`."""
+    known = set(slots) | {"headline"}  # {headline} is filled with another article's title
     templates = []
     for path in sorted((corpus / "junk").glob("*.jsonl")):
-        for number, r in read_jsonl(path):
-            where = f"{path}:{number}"
+        for where, r in read_objects(path):
+            if not isinstance(r.get("id"), str) or not r["id"]:
+                raise CorpusError(f"{where}: a template needs an 'id' string")
             if r.get("category") not in CATEGORIES:
                 raise CorpusError(f"{where}: category {r.get('category')!r} is not one of {', '.join(CATEGORIES)}")
             lines = r.get("lines")
-            if not isinstance(lines, list) or not lines or not all(isinstance(l, str) and l.strip() for l in lines):
+            if not _strings(lines) or not lines or not all(l.strip() for l in lines):
                 raise CorpusError(f"{where}: 'lines' must be a list of non-blank strings")
-            templates.append(Template(str(r["id"]), r["category"], str(r.get("lang", "en")), tuple(lines)))
+            unknown = sorted({s for l in lines for s in _SLOT.findall(l)} - known)
+            if unknown:
+                raise CorpusError(f"{where}: placeholder {{{unknown[0]}}} is not defined in slots.json")
+            templates.append(Template(r["id"], r["category"], str(r.get("lang", "en")), tuple(lines)))
     if not templates:
         raise CorpusError(f"{corpus / 'junk'}: no junk templates found")
     return templates
@@ -276,19 +305,27 @@ def read_negatives(corpus: Path) -> dict[str, list[str]]:
     path = corpus / "hard_negatives.jsonl"
     negatives: dict[str, list[str]] = {}
     if path.is_file():
-        for number, r in read_jsonl(path):
+        for where, r in read_objects(path):
             if not isinstance(r.get("text"), str) or not r["text"].strip() or "\n" in r["text"]:
-                raise CorpusError(f"{path}:{number}: 'text' must be one non-blank line")
+                raise CorpusError(f"{where}: 'text' must be one non-blank line")
             negatives.setdefault(str(r.get("lang", "en")), []).append(r["text"].strip())
     return negatives
 
 
 def read_slots(corpus: Path) -> dict[str, list[str]]:
+    """The values of the templates' {placeholders}: corpus/slots.json, {"site": ["...", ...], ...}."""
     path = corpus / "slots.json"
     try:
         slots = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+    except OSError as error:
+        raise CorpusError(f"{path}: {error.strerror}") from error
+    except ValueError as error:
         raise CorpusError(f"{path}: {error}") from error
+    if not isinstance(slots, dict):
+        raise CorpusError(f"{path}: expected an object of placeholder: [values], not {type(slots).__name__}")
+    for name, values in slots.items():
+        if not _strings(values) or not values:
+            raise CorpusError(f"{path}: {name!r} must be a non-empty list of strings")
     return {k: list(v) for k, v in slots.items()}
 
 

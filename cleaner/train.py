@@ -225,11 +225,10 @@ def metrics(examples: Sequence[Example], predicted: Sequence[tuple[str, ...]]) -
     )
     out["perfect_documents"] = _ratio(perfect, len(examples))
     per_category = {}
+    # every category, those with no true blocks too: an article line removed as one counts against it
     for category in CATEGORIES:
         relevant = truth == category
         chosen = pred == category
-        if not relevant.any():
-            continue
         hit = int((relevant & chosen).sum())
         # a junk block of unknown category said to be `category` is neither right nor wrong
         judged = chosen & (truth != JUNK)
@@ -250,24 +249,64 @@ def _f1(p: float, r: float) -> float:
 
 
 def expected_examples(folder: Path) -> list[Example]:
-    """A folder of texts with an expected.json (keep / remove / either lines) as examples."""
+    """A folder of texts with an expected.json (keep / remove / either lines) as examples.
+
+    Every listed line must be a block of its text: a line that matches none is an error, not
+    a line left out of the scores.
+    """
     path = folder / "expected.json"
     try:
         expected = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise CorpusError(f"{path}: {error}") from error
+    if not isinstance(expected, dict):
+        raise CorpusError(f"{path}: expected an object of text file name: {{'keep': [...], 'remove': [...]}}")
     examples = []
     for name, spec in sorted(expected.items()):
-        text = (folder / name).read_text(encoding="utf-8")
-        doc = segment_text(text)
-        keep = {_norm(t) for t in spec.get("keep", [])}
-        remove = {_norm(r["text"]): r["category"] for r in spec.get("remove", [])}
-        labels: list[Any] = []
-        for block in doc.blocks:
-            key = _norm(block.text)
-            labels.append(ARTICLE if key in keep else remove.get(key))
-        examples.append(Example(name, doc, tuple(labels), name))
+        where = f"{path}: {name}"
+        lines = expected_lines(spec, where=where)
+        try:
+            doc = segment_text((folder / name).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as error:
+            raise CorpusError(f"{where}: cannot read the text file: {error}") from error
+        blocks = {_norm(b.text) for b in doc.blocks}
+        for entry, line, _ in lines:
+            if _norm(line) not in blocks:
+                raise CorpusError(f"{where}: {entry} matches no block of the text: {line[:80]!r}")
+        label_of = {_norm(line): label for _, line, label in lines}
+        labels: tuple[Any, ...] = tuple(label_of.get(_norm(b.text)) for b in doc.blocks)  # None: not scored
+        examples.append(Example(name, doc, labels, name))
     return examples
+
+
+#: The label of a line listed under `keep` or `either` in expected.json (None: either way).
+_LABEL = {"keep": ARTICLE, "either": None}
+
+
+def expected_lines(spec: Any, *, where: str) -> list[tuple[str, str, str | None]]:
+    """(entry, line, label) of one text's keep / remove / either lists; label None: either way.
+
+    A line both kept and removed is kept: keep comes last.
+
+    >>> expected_lines({"keep": ["Title"], "remove": [{"text": "Share", "category": "social"}]}, where="e")
+    [('remove[0]', 'Share', 'social'), ('keep[0]', 'Title', 'article')]
+    """
+    if not isinstance(spec, dict) or not set(spec) <= {"keep", "remove", "either"}:
+        raise CorpusError(f"{where}: expected an object with 'keep', 'remove' and 'either' lists")
+    lines: list[tuple[str, str, str | None]] = []
+    for key in ("either", "remove", "keep"):
+        entries = spec.get(key, [])
+        if not isinstance(entries, list):
+            raise CorpusError(f"{where}: '{key}' must be a list")
+        for k, entry in enumerate(entries):
+            if key == "remove" and not (isinstance(entry, dict) and entry.get("category") in CATEGORIES):
+                raise CorpusError(f"{where}: remove[{k}] must be "
+                                  f"{{\"text\": line, \"category\": one of {', '.join(CATEGORIES)}}}")
+            text, label = (entry.get("text"), entry["category"]) if key == "remove" else (entry, _LABEL[key])
+            if not isinstance(text, str):
+                raise CorpusError(f"{where}: {key}[{k}] must be a line of text")
+            lines.append((f"{key}[{k}]", text, label))
+    return lines
 
 
 def _norm(text: str) -> str:
@@ -275,14 +314,19 @@ def _norm(text: str) -> str:
 
 
 def read_labelled(path: Path) -> list[Example]:
-    """Labelled documents from a corpus JSONL file or an expected.json folder."""
-    if path.is_dir():
-        if (path / "expected.json").is_file():
-            return expected_examples(path)
-        return [e for f in sorted(path.glob("*.jsonl")) for e in read_examples(f)]
-    if not path.exists():
+    """Labelled documents from a corpus JSONL file, a folder of them, or an expected.json folder."""
+    if path.is_dir() and (path / "expected.json").is_file():
+        examples = expected_examples(path)
+    elif path.is_dir():
+        examples = [e for f in sorted(path.glob("*.jsonl")) for e in read_examples(f)]
+    elif path.exists():
+        examples = read_examples(path)
+    else:
         raise CorpusError(f"{path}: no such file or folder")
-    return read_examples(path)
+    if not examples:
+        raise CorpusError(f"no labelled documents in {path} (a corpus .jsonl file, a folder of them, "
+                          "or a folder of texts with an expected.json)")
+    return examples
 
 
 # --- the whole training run ----------------------------------------------------------------
@@ -296,8 +340,31 @@ class TrainingSets:
     description: dict[str, Any]
 
 
-def training_sets(corpus: Path, data: Path, *, seed: int = 0, validation: bool = False) -> TrainingSets:
+#: What the public data folder holds: BBC articles and the scrapinghub benchmark.
+DATA_PARTS = (
+    "bbc", "scrapinghub", "scrapinghub/lines.jsonl.gz", "scrapinghub/html", "scrapinghub/ground-truth.json",
+    "scrapinghub/split.json",
+)
+
+
+def check_data(data: Path) -> None:
+    """Refuse a public data folder that lacks a part: training would quietly do without it."""
+    missing: list[str] = []
+    for part in DATA_PARTS:  # a missing folder, not each file it should hold
+        if not (data / part).exists() and part.split("/")[0] not in missing:
+            missing.append(part)
+    if missing:
+        raise CorpusError(f"{data}: no {', no '.join(missing)}; --data must be the public data folder "
+                          "(bbc/ and scrapinghub/)")
+
+
+def training_sets(
+    corpus: Path, data: Path | None, *, seed: int = 0, validation: bool = False
+) -> TrainingSets:
     """Compose training and held-out documents; articles and templates are split by hash.
+
+    `data` is the public data folder (bbc/ and scrapinghub/, see DATA_PARTS); None trains on
+    the corpus alone (tests, small experiments).
 
     With `validation`, the test articles and templates are left out altogether, and the
     held-out documents come from a validation share of the training ones (and of the
@@ -313,21 +380,20 @@ def training_sets(corpus: Path, data: Path, *, seed: int = 0, validation: bool =
         """With `validation`, a scrapinghub train page measured on: none of it is trained on."""
         return validation and heldout("val/" + group)
 
-    templates = read_templates(corpus)
+    if data is not None:
+        check_data(data)
     slots = read_slots(corpus)
-    articles = own_articles(corpus)
-    bbc = data / "bbc"
-    if bbc.is_dir():
-        articles += bbc_articles(bbc)
-    scrapinghub = data / "scrapinghub"
+    templates = read_templates(corpus, slots)
+    articles = own_articles(corpus) + (bbc_articles(data / "bbc") if data else [])
     if not articles:
-        raise CorpusError(f"no articles found in {corpus / 'articles'} or {bbc}")
+        where = f"{corpus / 'articles'}" + (f" or {data / 'bbc'}" if data else "")
+        raise CorpusError(f"no articles found in {where}")
     train_articles = [a for a in articles if split(a.id) is False]
     test_articles = [a for a in articles if split(a.id)]
     train_templates = [t for t in templates if split(t.id) is False]
     test_templates = [t for t in templates if split(t.id)]
-    has_pages = (scrapinghub / "lines.jsonl.gz").is_file()
-    runs = scrapinghub_junk_runs(scrapinghub, split="train") if has_pages else []
+    scrapinghub = data / "scrapinghub" if data else None
+    runs = scrapinghub_junk_runs(scrapinghub, split="train") if scrapinghub else []
     runs = [r for r in runs if not validation_page(r.group)]
     # Hard negatives are few: inserted into held-out documents they would be counted many
     # times over, so the held-out documents are made without them.
@@ -337,12 +403,12 @@ def training_sets(corpus: Path, data: Path, *, seed: int = 0, validation: bool =
     train += generator.documents([a for a in train_articles if a.topic == "own"], per_article=PER_OWN_ARTICLE)
     # Each page twice: as trafilatura's lines (the plain-text look of scraped pages) and
     # through cleaner's own HTML path, cues and all, as `clean` serves it (one group: one fold).
-    lines = scrapinghub_pages(scrapinghub, split="train") if has_pages else []
-    pages = scrapinghub_html_pages(scrapinghub, split="train") if has_pages else []
+    lines = scrapinghub_pages(scrapinghub, split="train") if scrapinghub else []
+    pages = scrapinghub_html_pages(scrapinghub, split="train") if scrapinghub else []
     if validation:
         scrapinghub_test = [e for e in lines if validation_page(e.group)]
     else:
-        scrapinghub_test = scrapinghub_pages(scrapinghub, split="test") if has_pages else []
+        scrapinghub_test = scrapinghub_pages(scrapinghub, split="test") if scrapinghub else []
     lines = [e for e in lines if not validation_page(e.group)]
     pages = [e for e in pages if not validation_page(e.group)]
     train += lines + pages
@@ -372,7 +438,7 @@ def corpus_digest(corpus: Path) -> str:
 
 
 def train(
-    corpus: Path, data: Path, *, seed: int = 0, seeds: Path | None = None, validation: bool = False,
+    corpus: Path, data: Path | None, *, seed: int = 0, seeds: Path | None = None, validation: bool = False,
     heldout_path: Path | None = None,
 ) -> tuple[Model, dict[str, Any]]:
     """Train a model and measure it; returns the model (with its card) and the metrics.
@@ -382,6 +448,8 @@ def train(
     generated documents measured on, as corpus JSONL (for `clean eval --errors`).
     """
     sets = training_sets(corpus, data, seed=seed, validation=validation)
+    # the seeds are read before training, so that a bad expected.json fails at once
+    seed_examples = expected_examples(seeds) if seeds and (seeds / "expected.json").is_file() else []
     if heldout_path is not None:
         records = (json.dumps(example_to_record(e), ensure_ascii=False) + "\n" for e in sets.heldout)
         atomic_write(heldout_path, "".join(records))
@@ -394,8 +462,7 @@ def train(
     results = {held: metrics(sets.heldout, predict_labels(cleaner, sets.heldout))}
     if sets.scrapinghub_test:
         results[pages] = metrics(sets.scrapinghub_test, predict_labels(cleaner, sets.scrapinghub_test))
-    if seeds is not None and (seeds / "expected.json").is_file():
-        seed_examples = expected_examples(seeds)
+    if seed_examples:
         results["seeds"] = metrics(seed_examples, predict_labels(cleaner, seed_examples))
     card = {
         "created_by": "clean train",

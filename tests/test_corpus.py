@@ -1,5 +1,6 @@
 import gzip
 import json
+from pathlib import Path
 
 import numpy
 import pytest
@@ -46,8 +47,30 @@ def corpus(tmp_path):
     return root
 
 
+def write_data(root, pages=()):
+    """A public data folder: an empty bbc/, and scrapinghub/ with these train pages (an article
+    line and a junk line each)."""
+    (root / "bbc").mkdir(parents=True)
+    shub = root / "scrapinghub"
+    (shub / "html").mkdir(parents=True)
+    body = "The harbour of the old town reopened on Tuesday after two years of repairs."
+    rows = []
+    for page in pages:
+        (shub / "html" / f"{page}.html.gz").write_bytes(gzip.compress(f"<html><body><p>{body}</p></body></html>".encode()))
+        for source in ("fulltext", "traf_recall"):
+            rows += [
+                {"split": "train", "source": source, "page_id": page, "position": 0, "text": body, "label": "article"},
+                {"split": "train", "source": source, "page_id": page, "position": 1, "text": f"Follow page {page} on Fakebook", "label": "junk"},
+            ]
+    (shub / "lines.jsonl.gz").write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
+    (shub / "ground-truth.json").write_text(json.dumps({p: {"articleBody": body, "url": ""} for p in pages}))
+    (shub / "split.json").write_text(json.dumps({"train": list(pages), "test": []}))
+    return root
+
+
 def test_generator_is_deterministic_and_labels_every_block(corpus):
-    sources = Sources(own_articles(corpus), read_templates(corpus), {"number": ["3"], "brand": ["Acme"]}, [])
+    slots = {"number": ["3"], "brand": ["Acme"]}
+    sources = Sources(own_articles(corpus), read_templates(corpus, slots), slots, [])
     first = list(Generator(sources, seed=3).documents(sources.articles, per_article=2))
     again = list(Generator(sources, seed=3).documents(sources.articles, per_article=2))
     assert first == again
@@ -78,13 +101,13 @@ def test_split_by_hash_is_stable_and_about_a_fifth():
 
 
 def test_training_sets_hold_out_articles_and_templates(corpus, tmp_path):
-    sets = training_sets(corpus, tmp_path / "no-data")
+    sets = training_sets(corpus, None)
     train_groups = {e.group for e in sets.train}
     assert train_groups.isdisjoint({e.group for e in sets.heldout})
 
 
 def test_the_validation_split_comes_from_training_articles_and_leaves_the_test_split_out(corpus, tmp_path):
-    sets = training_sets(corpus, tmp_path / "no-data", validation=True)
+    sets = training_sets(corpus, None, validation=True)
     groups = {e.group for e in sets.train} | {e.group for e in sets.heldout}
     assert not any(heldout(g) for g in groups)  # no test-split article in either
     assert {e.group for e in sets.heldout} == {"en-11"}  # the one training article of the validation share
@@ -92,22 +115,8 @@ def test_the_validation_split_comes_from_training_articles_and_leaves_the_test_s
 
 
 def test_the_validation_pages_junk_is_never_inserted_into_training_documents(corpus, tmp_path):
-    root = tmp_path / "data" / "scrapinghub"
-    (root / "html").mkdir(parents=True)
     pages = [f"p{k}" for k in range(12)]
-    body = "The harbour of the old town reopened on Tuesday after two years of repairs."
-    rows = []
-    for page in pages:
-        (root / "html" / f"{page}.html.gz").write_bytes(gzip.compress(f"<html><body><p>{body}</p></body></html>".encode()))
-        for source in ("fulltext", "traf_recall"):
-            rows += [
-                {"split": "train", "source": source, "page_id": page, "position": 0, "text": body, "label": "article"},
-                {"split": "train", "source": source, "page_id": page, "position": 1, "text": f"Follow page {page} on Fakebook", "label": "junk"},
-            ]
-    (root / "lines.jsonl.gz").write_bytes(gzip.compress("".join(json.dumps(r) + "\n" for r in rows).encode()))
-    (root / "ground-truth.json").write_text(json.dumps({p: {"articleBody": body, "url": ""} for p in pages}))
-    (root / "split.json").write_text(json.dumps({"train": pages, "test": []}))
-    sets = training_sets(corpus, tmp_path / "data", validation=True)
+    sets = training_sets(corpus, write_data(tmp_path / "data", pages), validation=True)
     measured = {e.group.removeprefix("scrapinghub/") for e in sets.scrapinghub_test}
     assert measured and measured < set(pages)
     inserted = {b.text.split()[2] for e in sets.train if not e.group.startswith("scrapinghub/")
@@ -133,17 +142,46 @@ def test_bad_corpus_files_are_named_with_line_numbers(tmp_path):
         read_examples(tmp_path / "d.jsonl")
     write_jsonl(tmp_path / "c" / "junk" / "x.jsonl", [{"id": "x", "category": "spam", "lines": ["a"]}])
     with pytest.raises(CorpusError, match=r"x.jsonl:1: category 'spam'"):
-        read_templates(tmp_path / "c")
+        read_templates(tmp_path / "c", {})
     with pytest.raises(CorpusError, match="no junk templates"):
-        read_templates(tmp_path / "empty")
+        read_templates(tmp_path / "empty", {})
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("junk/ad.jsonl", b'["x"]', r"junk/ad.jsonl:7: expected a JSON object, not list"),
+    ("junk/ad.jsonl", b'{"category": "ad", "lines": ["Buy"]}', r"junk/ad.jsonl:7: a template needs an 'id'"),
+    ("junk/ad.jsonl", b'{"id": "ad-x", "category": "ad", "lines": ["Caf\xe9"]}', r"junk/ad.jsonl:7: not UTF-8"),
+    ("junk/ad.jsonl", b'{"id": "ad-x", "category": "ad", "lines": ["Visit {sitee}"]}',
+     r"junk/ad.jsonl:7: placeholder \{sitee\} is not defined in slots.json"),
+    ("slots.json", b'["site"]', r"slots.json: expected an object"),
+    ("slots.json", b'{"site": 5}', r"slots.json: 'site' must be a non-empty list of strings"),
+    ("hard_negatives.jsonl", b'["x"]', r"hard_negatives.jsonl:1: expected a JSON object"),
+    ("articles/en.jsonl", b'{"id": "en-x", "title": "T", "paragraphs": "One paragraph."}',
+     r"articles/en.jsonl:13: an article needs .* 'paragraphs', a list of strings"),
+])
+def test_malformed_corpus_files_are_refused_with_file_line_and_reason(corpus, name, content, message):
+    path = corpus / name
+    if path.suffix == ".jsonl":
+        content = (path.read_bytes() if path.exists() else b"") + content + b"\n"
+    path.write_bytes(content)
+    with pytest.raises(CorpusError, match=message):
+        training_sets(corpus, None)
+
+
+def test_corpus_readme_lists_every_file_of_the_corpus():
+    root = Path(__file__).parent.parent / "corpus"
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    for path in root.iterdir():
+        if path.name != "README.md":
+            assert f"| `{path.name}" in readme, f"corpus/README.md does not list {path.name}"
 
 
 def test_clean_train_on_an_empty_corpus_says_what_is_wrong(tmp_path):
     (tmp_path / "corpus").mkdir()
     result = CliRunner().invoke(main, ["train", "--corpus", str(tmp_path / "corpus"), "--data",
-                                       str(tmp_path), "-o", str(tmp_path / "m.skops")])
+                                       str(write_data(tmp_path / "data")), "-o", str(tmp_path / "m.skops")])
     assert result.exit_code == 1
-    assert "no junk templates found" in result.output
+    assert "slots.json: No such file or directory" in result.output
     assert not (tmp_path / "m.skops").exists()
 
 
@@ -165,7 +203,7 @@ def test_train_save_load_clean_round_trip(corpus, tmp_path):
     from cleaner import model as model_io
     from cleaner.train import train
 
-    model, results = train(corpus, tmp_path / "no-data", seed=0)
+    model, results = train(corpus, None, seed=0)
     assert set(results) == {"heldout_generated"}
     path = tmp_path / "tiny.skops"
     model_io.save(model, path)
@@ -175,7 +213,7 @@ def test_train_save_load_clean_round_trip(corpus, tmp_path):
     assert card["numpy"] == numpy.__version__ and card["scipy"] == scipy.__version__ and card["blas"]
     result = Cleaner(Config(model_path=path)).clean("Story about the harbour\n\nLeave a comment\n\nThe harbour reopened.")
     assert result.blocks == 3
-    again, _ = train(corpus, tmp_path / "no-data", seed=0)
+    again, _ = train(corpus, None, seed=0)
     model_io.save(again, tmp_path / "again.skops")
     assert (tmp_path / "again.skops").read_bytes() == path.read_bytes()
 
@@ -223,7 +261,8 @@ def test_fit_takes_documents_of_one_article_and_of_few_words():
 
 def test_the_heldout_documents_written_by_train_are_measured_alike_by_eval_with_their_errors(corpus, tmp_path):
     model, heldout = tmp_path / "m.skops", tmp_path / "heldout.jsonl"
-    trained = CliRunner().invoke(main, ["train", "--corpus", str(corpus), "--data", str(tmp_path / "no-data"),
+    data = write_data(tmp_path / "data")  # no BBC article, no scrapinghub page
+    trained = CliRunner().invoke(main, ["train", "--corpus", str(corpus), "--data", str(data),
                                         "-o", str(model), "--write-heldout", str(heldout)])
     assert trained.exit_code == 0, trained.output
     measured = json.loads(trained.stdout[: trained.stdout.rindex("}") + 1])["heldout_generated"]
