@@ -99,8 +99,8 @@ def _legacy(data: bytes) -> str:
     >>> _legacy("Le conseil a voté le budget de l'année".encode("cp1252"))
     "Le conseil a voté le budget de l'année"
     """
-    text = _utf8_or_cp1252(data)
     raw = data.decode("utf-8", "surrogateescape")
+    text = _utf8_or_cp1252(raw)
     stray = sum(map(len, _ESCAPED_BYTES.findall(raw)))
     if len(raw) - len(raw.encode("ascii", "ignore")) - stray >= stray:
         return text  # UTF-8 with a few stray bytes (pairs of legacy bytes can read as UTF-8 by chance)
@@ -114,19 +114,20 @@ def _legacy(data: bytes) -> str:
         return text
 
 
-def _utf8_or_cp1252(data: bytes) -> str:
-    """UTF-8, with every byte that is not part of valid UTF-8 read as cp1252.
+def _utf8_or_cp1252(raw: str) -> str:
+    """Bytes decoded as UTF-8 with "surrogateescape" (`raw`), with every byte that was not
+    part of valid UTF-8 read as cp1252.
 
     A legacy file decodes as cp1252, and a UTF-8 file with a few stray bytes (text pasted
     from elsewhere) keeps its UTF-8 characters instead of turning them all into mojibake.
 
-    >>> _utf8_or_cp1252("déjà vu, ".encode() + "déjà vu".encode("cp1252"))
+    >>> _utf8_or_cp1252(("déjà vu, ".encode() + "déjà vu".encode("cp1252")).decode("utf-8", "surrogateescape"))
     'déjà vu, déjà vu'
     """
     def as_cp1252(match: re.Match[str]) -> str:
         return match.group().encode("utf-8", "surrogateescape").decode("cp1252", errors="replace")
 
-    return _ESCAPED_BYTES.sub(as_cp1252, data.decode("utf-8", errors="surrogateescape"))
+    return _ESCAPED_BYTES.sub(as_cp1252, raw)
 
 
 def _checked(text: str) -> str:
