@@ -152,9 +152,9 @@ def train(
             corpus, data, seed=seed, seeds=seeds if seeds.is_dir() else None, validation=validation,
             heldout_path=write_heldout,
         )
+        model_io.save(model, output)
     except CleanerError as error:
         raise click.ClickException(str(error)) from error
-    model_io.save(model, output)
     click.echo(json.dumps(results, indent=1))
     click.echo(f"wrote {output} and {model_io.card_path(output).name}", err=True)
 

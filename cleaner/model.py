@@ -30,6 +30,7 @@ from .features import (
     CONTEXT_NAMES, DENSE_NAMES, FEATURE_VERSION, TOPIC_FEATURES, WORD_FEATURES, Projection, block_counts,
     block_features, context_features, stack,
 )
+from .files import atomic_write_all
 from .types import CATEGORIES, Document
 
 #: The only types a model file may contain besides skops' own defaults.
@@ -120,16 +121,26 @@ def sha256(path: Path) -> str:
 
 
 def save(model: Model, path: Path) -> None:
-    """Write the model file (byte-identical for identical estimators) and its card."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write the model file (byte-identical for identical estimators) and its card.
+
+    All three files are made in memory and written to temporary names before any is renamed
+    into place: a save that fails while writing (a full disk) leaves the model and card that
+    were there, never a model beside a card that does not describe it, or a file cut short.
+    """
     buffer = io.BytesIO()
     parts = {"junk": model.junk, "category": model.category, "context": model.context, "idf": model.idf}
     parts.update(topic_columns=model.topics.columns, topic_components=model.topics.components.astype(np.float16))
     sio.dump(parts, buffer)
-    path.write_bytes(_fixed_zip(buffer.getvalue()))
-    card = dict(model.card, sha256=sha256(path), feature_version=FEATURE_VERSION, file=path.name)
-    card_path(path).write_text(json.dumps(card, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    card_path(path).with_suffix(".md").write_text(card_markdown(card), encoding="utf-8")
+    data = _fixed_zip(buffer.getvalue())
+    card = dict(model.card, sha256=hashlib.sha256(data).hexdigest(), feature_version=FEATURE_VERSION, file=path.name)
+    try:
+        atomic_write_all({
+            path: data,
+            card_path(path): json.dumps(card, indent=1, sort_keys=True) + "\n",
+            card_path(path).with_suffix(".md"): card_markdown(card),
+        })
+    except OSError as error:
+        raise ModelError(f"{path}: cannot save the model and its card: {error.strerror or error}") from error
 
 
 def _fixed_zip(data: bytes) -> bytes:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .emit import restored_blocks
-from .run import temporary
+from .files import temporary
 from .types import CATEGORIES
 
 #: Documents the page renders at once.

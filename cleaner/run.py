@@ -18,6 +18,7 @@ from typing import IO, Any
 from . import model as model_io
 from .config import Config
 from .errors import CleanerError, InputError
+from .files import atomic_write, temporary
 from .pipeline import Cleaner, prepare
 from .repeats import Repeats, RepeatCounter, page_keys, site_of
 
@@ -161,16 +162,6 @@ def dumps(report: dict[str, Any]) -> str:
     return json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-_SERIAL = 0
-
-
-def temporary(path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    global _SERIAL
-    _SERIAL += 1
-    return path.with_name(f".cleaner.{os.getpid()}.{_SERIAL}.tmp")
-
-
 _TEMPORARY = re.compile(r"^\..+\.\d+\.tmp$")
 
 
@@ -180,17 +171,6 @@ def sweep_temporaries(out: Path) -> int:
     for path in stale:
         path.unlink(missing_ok=True)
     return len(stale)
-
-
-def atomic_write(path: Path, text: str) -> None:
-    """Write a file so that it appears complete or not at all."""
-    tmp = temporary(path)
-    try:
-        with open(tmp, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 # --- finding inputs ------------------------------------------------------------------------

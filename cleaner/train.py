@@ -55,9 +55,9 @@ from .features import (
     topic_coherence,
     topic_counts,
 )
+from .files import atomic_write
 from .model import Model, category_proba
 from .pipeline import BATCH_SIZE, Cleaner
-from .run import atomic_write
 from .segment import segment_text
 from .types import ARTICLE, CATEGORIES, CleanResult
 

@@ -1,7 +1,10 @@
+import dataclasses
+import errno
 import json
 import os
 import shutil
 import zipfile
+from pathlib import Path
 
 import pytest
 import skops.io as sio
@@ -80,6 +83,24 @@ def test_save_is_byte_identical(tmp_path):
     assert a.read_bytes() == b.read_bytes()
     assert zipfile.is_zipfile(a)
     assert model_io.load(a).card["sha256"] == model_io.sha256(a)
+
+
+def test_a_save_that_fails_leaves_the_old_model_and_card(tmp_path, monkeypatch):
+    model = model_io.load(model_io.default_model_path())
+    path = tmp_path / "m.skops"
+    model_io.save(model, path)
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    retrained = dataclasses.replace(model, idf=model.idf * 2, card=dict(model.card, corpus_digest="new"))
+
+    def full_disk(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(Path, "write_text", full_disk)  # the model file is written, its card is not
+        with pytest.raises(ModelError, match=r"m\.skops: cannot save the model and its card: No space left on device"):
+            model_io.save(retrained, path)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # unchanged, and no temporary left
+    assert model_io.load(path).card["sha256"] == model_io.sha256(path)
 
 
 def _rewritten(path, change):
