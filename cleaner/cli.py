@@ -178,7 +178,8 @@ def _check_writable(path: Path, option: str) -> None:
 @click.option("--errors", "show_errors", is_flag=True,
               help="Also list every block got wrong: article removed (category, score, reason) or junk kept.")
 def evaluate(paths: tuple[Path, ...], model: Path | None, threshold: float, as_json: bool, show_errors: bool) -> None:
-    """Measure the model on labelled documents (corpus JSONL, or a folder with expected.json)."""
+    """Measure the model on labelled documents (corpus JSONL, .jsonl or .jsonl.gz, a folder of them, or a
+    folder with expected.json)."""
     from .pipeline import Cleaner
     from .train import clean_examples, errors, labels_of, metrics, read_labelled
 

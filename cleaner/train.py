@@ -314,19 +314,29 @@ def _norm(text: str) -> str:
 
 
 def read_labelled(path: Path) -> list[Example]:
-    """Labelled documents from a corpus JSONL file, a folder of them, or an expected.json folder."""
+    """Labelled documents from a corpus JSONL file (.jsonl or .jsonl.gz), a folder of them, or an
+    expected.json folder."""
     if path.is_dir() and (path / "expected.json").is_file():
         examples = expected_examples(path)
     elif path.is_dir():
-        examples = [e for f in sorted(path.glob("*.jsonl")) for e in read_examples(f)]
+        files = sorted(f for pattern in ("*.jsonl", "*.jsonl.gz") for f in path.glob(pattern))
+        examples = [e for f in files for e in _read_examples(f)]
     elif path.exists():
-        examples = read_examples(path)
+        examples = _read_examples(path)
     else:
         raise CorpusError(f"{path}: no such file or folder")
     if not examples:
-        raise CorpusError(f"no labelled documents in {path} (a corpus .jsonl file, a folder of them, "
-                          "or a folder of texts with an expected.json)")
+        raise CorpusError(f"no labelled documents in {path} (a corpus .jsonl or .jsonl.gz file, a folder of "
+                          "them, or a folder of texts with an expected.json)")
     return examples
+
+
+def _read_examples(path: Path) -> list[Example]:
+    """read_examples, with a file that cannot be read (a truncated .gz) named as a CorpusError."""
+    try:
+        return read_examples(path)
+    except (OSError, EOFError) as error:
+        raise CorpusError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from error
 
 
 # --- the whole training run ----------------------------------------------------------------

@@ -16,6 +16,18 @@ TEXT = "Title here\n\nA real sentence of the article.\n\nLeave a Reply\n"
 SPEC = {"keep": ["Title here", "A real sentence of the article."],
         "remove": [{"text": "Leave a Reply", "category": "comments"}]}
 RECORD = {"blocks": [{"text": "Title", "label": "article"}, {"text": "Leave a Reply", "label": "comments"}]}
+#: Two labelled documents in the corpus format.
+LABELLED = [
+    {"id": "budget", "blocks": [
+        {"text": "Council approves budget", "label": "article"},
+        {"text": "The city council approved next year's budget on Monday after a four-hour debate.", "label": "article"},
+        {"text": "Most of the new money goes to schools and to repairing roads.", "label": "article"},
+        {"text": "Subscribe to our newsletter for the latest local news.", "label": "notice"},
+        {"text": "Share on Facebook", "label": "social"}]},
+    {"id": "storm", "blocks": [
+        {"text": "A storm closed the harbour for two days, and the ferries stayed in port.", "label": "article"},
+        {"text": "Leave a Reply", "label": "comments"}]},
+]
 
 
 def write(path, data):
@@ -61,8 +73,9 @@ def test_the_output_folder_is_made_before_training(tmp_path):
 @pytest.mark.parametrize("make, message", [
     (lambda d: write(d / "e.jsonl", b""), r"no labelled documents in \S+e\.jsonl"),
     (lambda d: d, r"no labelled documents in \S+ \("),  # an empty folder
-    (lambda d: write(d / "a.jsonl.gz", gzip.compress(json.dumps(RECORD).encode())).parent,
-     r"no labelled documents in \S+ \("),
+    (lambda d: write(d / "a.jsonl.gz", gzip.compress(json.dumps(RECORD).encode())[:-8]).parent,
+     r"a\.jsonl\.gz: cannot read: Compressed file ended"),
+    (lambda d: write(d / "a.jsonl.gz", json.dumps(RECORD).encode()), r"a\.jsonl\.gz: cannot read: Not a gzipped file"),
     (lambda d: write(d / "a.jsonl", json.dumps(RECORD).encode() + b'\n{"id": "caf\xe9"}\n'), r"a\.jsonl:2: not UTF-8"),
     (lambda d: expected_folder(d, {"nope.txt": SPEC}), r"expected\.json: nope\.txt: cannot read the text file"),
     (lambda d: expected_folder(d, ["a.txt"]), r"expected\.json: expected an object of text file name"),
@@ -77,7 +90,7 @@ def test_the_output_folder_is_made_before_training(tmp_path):
      r"expected\.json: a\.txt: either\[0\] matches no block"),
     (lambda d: expected_folder(d, {"a.txt": {"remove": [{"text": "Leave a Reply?", "category": "comments"}]}}),
      r"expected\.json: a\.txt: remove\[0\] matches no block"),
-], ids=["empty-file", "empty-folder", "gz-only-folder", "not-utf8", "missing-text", "spec-a-list", "entry-a-list",
+], ids=["empty-file", "empty-folder", "gz-truncated", "not-gzip", "not-utf8", "missing-text", "spec-a-list", "entry-a-list",
         "unknown-key", "remove-no-category", "keep-not-a-string", "keep-typo", "either-typo", "remove-typo"])
 def test_bad_labelled_input_is_an_error_naming_file_and_entry(tmp_path, make, message):
     with pytest.raises(CorpusError, match=message):
@@ -96,6 +109,21 @@ def test_eval_of_an_empty_file_is_an_error_not_perfect_scores(tmp_path):
     assert result.exit_code == 1
     assert f"Error: no labelled documents in {tmp_path / 'e.jsonl'}" in result.output
     assert "1.0000" not in result.output
+
+
+def test_eval_reads_a_gzipped_corpus_file_in_a_folder_as_it_reads_the_plain_one(tmp_path):
+    lines = "".join(json.dumps(r) + "\n" for r in LABELLED).encode()
+    for name, data in (("plain/docs.jsonl", lines), ("gz/docs.jsonl.gz", gzip.compress(lines))):
+        (tmp_path / name).parent.mkdir()
+        write(tmp_path / name, data)
+    scores = []
+    for folder in (tmp_path / "plain", tmp_path / "gz"):
+        result = CliRunner().invoke(main, ["eval", "--json", str(folder)])
+        assert result.exit_code == 0, result.output
+        scores.append(json.loads(result.output)[str(folder)])
+    plain, packed = scores
+    assert packed == plain
+    assert (plain["documents"], plain["blocks"], plain["junk_blocks"]) == (2, 7, 3)
 
 
 def test_every_category_has_a_row_and_a_wrong_removal_counts_against_it():
