@@ -10,13 +10,13 @@ import trafilatura
 from courlan import extract_domain
 from htmldate import find_date
 from lxml import etree
+from lxml.html import HTMLParser, fromstring
 from trafilatura import metadata as traf_metadata
 from trafilatura.settings import Document as TrafDocument
 from trafilatura.settings import set_date_params
-from trafilatura.utils import HTML_PARSER, load_html, trim
+from trafilatura.utils import HTML_PARSER, load_html, repair_faulty_html, trim
 from trafilatura.xml import delete_element
 
-from .errors import InputError
 from .html_cues import INLINE_TAGS, PageCues
 from .types import Cues
 
@@ -30,6 +30,12 @@ _METADATA = ("title", "author", "date", "url", "sitename", "hostname", "descript
 _TEXT_HOLDERS = ("div", "section", "article", "main")
 #: libxml2 stops parsing at this nesting depth (without XML_PARSE_HUGE): all that follows is lost.
 MAX_DEPTH = 255
+#: ... and at this one with XML_PARSE_HUGE, its hard limit.
+HUGE_DEPTH = 2047
+#: trafilatura's parser (trafilatura.utils.HTML_PARSER) with the depth limit raised to HUGE_DEPTH.
+_DEEP_PARSER = HTMLParser(
+    collect_ids=False, default_doctype=False, encoding="utf-8", remove_comments=True, remove_pis=True, huge_tree=True
+)
 #: A heading among the first parts is the page's title (see `title_heading`) when at least
 #: TITLE_OWN of its words are the title's and they make at least TITLE_COVER of the title's
 #: words (a title often adds the site's name: "Meal Prep for a Week | The Beachbody Blog").
@@ -39,17 +45,20 @@ TITLE_COVER = 0.5
 _WORD = re.compile(r"\w+")
 
 
-def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str], list[Cues | None]]:
-    """Main-content parts (text, tag) of an HTML page, its metadata, and the cues of each part.
+def extract_html(
+    html: str,
+) -> tuple[list[tuple[str, str]], dict[str, str], list[Cues | None], tuple[str, ...]]:
+    """Main-content parts (text, tag) of an HTML page, its metadata, the cues of each part, and
+    notes for the report.
 
     Recall is favoured: the classifier after it removes what trafilatura lets through,
     while text trafilatura drops is lost for good. The page title goes to the metadata
     and is dropped from the body where one of its first headings repeats it (`title_heading`).
-    A page nested deeper than MAX_DEPTH is refused rather than cut short.
+    A page nested deeper than MAX_DEPTH is flattened to that depth, with a note (see `_load`).
     """
-    tree = _load(html)
+    tree, notes = _load(html)
     if tree is None:
-        return [], {}, []
+        return [], {}, [], notes
     wrap_text_runs(tree)
     # bare_extraction, not extract(output_format="xml"): the XML serialisation can miss text
     # that trafilatura's own fallback found (seen on a scrapinghub page: half the article).
@@ -69,7 +78,7 @@ def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str], list
         deduplicate=False,
     )
     if result is None or result.body is None:
-        return [], {}, []
+        return [], {}, [], notes
     found = page_metadata(tree)
     metadata = {key: str(getattr(found, key)) for key in _METADATA if getattr(found, key, None)}
     parts = _walk(result.body)
@@ -80,7 +89,7 @@ def extract_html(html: str) -> tuple[list[tuple[str, str]], dict[str, str], list
             metadata["headline"] = text  # the title in the page's own words is not lost
     # bare_extraction works on a copy: `tree` is still the whole source page
     page = PageCues(tree)
-    return parts, metadata, [page.find(text) for text, _ in parts]
+    return parts, metadata, [page.find(text) for text, _ in parts], notes
 
 
 def title_heading(parts: list[tuple[str, str]], title: str) -> int | None:
@@ -244,17 +253,70 @@ def _authors_any(root: etree._Element) -> list[etree._Element]:
     return found
 
 
-def _load(html: str) -> etree._Element | None:
-    """The page's tree, parsed as trafilatura parses it, checked for a parse that stopped early."""
+def _load(html: str) -> tuple[etree._Element | None, tuple[str, ...]]:
+    """The page's tree, parsed as trafilatura parses it, and a note if it was nested too deep.
+
+    libxml2 gives up at its depth limit and keeps only what came before: a page of unclosed
+    tags (300 comments that each leave a <div> open) would lose all that follows. Such a page
+    is parsed again with the limit raised to HUGE_DEPTH, and what lies deeper than MAX_DEPTH is
+    lifted up to it (`lift_deep`): trafilatura and our walks never see a deeper tree than a page
+    the parser reads in full. Past HUGE_DEPTH the rest of the page is cut, and the note says so.
+    """
     tree = load_html(html)
-    # libxml2 gives up at its depth limit and keeps only what came before: a page of unclosed
-    # tags would lose its whole article in silence.
-    if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in HTML_PARSER.error_log):
-        raise InputError(
-            f"HTML nested more than {MAX_DEPTH} levels deep (unclosed tags?): "
-            "the parser stops there, so the page is refused rather than cut short"
-        )
-    return tree
+    if tree is None or _stopped_at(HTML_PARSER) is None:
+        return tree, ()
+    # bytes: a str with an encoding declaration is refused by lxml (load_html falls back the same way)
+    tree = fromstring(repair_faulty_html(html, html[:50].lower()).encode("utf-8", "surrogatepass"), parser=_DEEP_PARSER)
+    line = _stopped_at(_DEEP_PARSER)
+    lifted = lift_deep(tree)
+    if line is None:
+        note = (f"HTML nested more than {MAX_DEPTH} levels deep (unclosed tags?): {lifted:,} elements deeper "
+                f"than that were lifted up to level {MAX_DEPTH}, their text kept")
+    else:
+        lines = html.count("\n") + 1
+        note = (f"HTML nested more than {HUGE_DEPTH} levels deep (unclosed tags?): the parser stops there, on "
+                f"line {line} of {lines}, so the rest of the page is cut; {lifted:,} elements "
+                f"deeper than {MAX_DEPTH} levels were lifted up to that level")
+    return tree, (note,)
+
+
+def _stopped_at(parser: etree.HTMLParser) -> int | None:
+    """The line where the parser's last parse stopped at its depth limit, or None."""
+    return next((error.line for error in parser.error_log if error.type_name == "ERR_RESOURCE_LIMIT"), None)
+
+
+def lift_deep(tree: etree._Element, depth: int = MAX_DEPTH) -> int:
+    """Lift every element more than `depth` levels below the root up to that level, in document
+    order and with all its text, so that nothing is deeper than `depth`; returns how many were lifted.
+
+    >>> page = etree.fromstring("<a><b>1<c>2<d>3</d>4</c>5</b>6</a>")
+    >>> lift_deep(page, 1), etree.tostring(page, encoding=str)
+    (2, '<a><b>1</b><c>2</c><d>3</d>456</a>')
+    """
+    tops: list[etree._Element] = []
+    level = -1
+    for event, element in etree.iterwalk(tree, events=("start", "end")):
+        level += 1 if event == "start" else -1
+        if event == "start" and level == depth and len(element):
+            tops.append(element)
+    lifted = 0
+    for top in tops:
+        # Each element below `top` becomes a sibling after it, in the order they start; a text
+        # that follows an element's end (its tail, and `top`'s own) goes after the last one started.
+        order: list[etree._Element] = []
+        tails: dict[etree._Element, list[str]] = {}
+        for event, element in etree.iterwalk(top, events=("start", "end")):
+            if event == "start" and element is not top:
+                order.append(element)
+                tails[element] = []
+            elif event == "end" and element.tail:
+                tails[order[-1]].append(element.tail)  # `top` has children: `order` is not empty
+        top.tail = None
+        for element in reversed(order):  # last first: each moves once its descendants are gone
+            top.addnext(element)
+            element.tail = "".join(tails[element]) or None
+        lifted += len(order)
+    return lifted
 
 
 def wrap_text_runs(tree: etree._Element) -> int:

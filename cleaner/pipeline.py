@@ -38,8 +38,8 @@ def prepare(content: str | bytes, *, config: Config) -> Document:
         raise InputError(f"input of {len(text):,} characters is over the limit of {config.max_bytes:,} (see --max-bytes)")
     kind = config.kind if config.kind != "auto" else ("html" if looks_like_html(text) else "text")
     if kind == "html":
-        parts, metadata, cues = extract_html(text)
-        return segment_parts(parts, metadata=metadata, cues=cues)
+        parts, metadata, cues, notes = extract_html(text)
+        return segment_parts(parts, metadata=metadata, cues=cues, notes=notes)
     return segment_text(text)
 
 
@@ -80,12 +80,12 @@ class Cleaner:
         """
         results = []
         for k, (doc, (junk, categories)) in enumerate(zip(docs, self.model.score(docs))):
-            notes: tuple[str, ...] = ()
+            notes = doc.notes
             if trained_language("\n".join(b.text for b in doc.blocks)) is None:  # see lowered_words
                 # unsure of every block: keep all but the rules' certainties, and let no
                 # revision take a block with the junk beside it on the model's word either
                 junk = np.zeros_like(junk)
-                notes = (UNKNOWN_LANGUAGE,)
+                notes += (UNKNOWN_LANGUAGE,)
             verdicts = decide(doc.blocks, junk, categories, threshold=self.config.threshold)
             if self.repeats is not None and sites is not None:
                 verdicts, repeat_notes = with_repeats(verdicts, categories, self.repeats.of(sites[k], doc.blocks))

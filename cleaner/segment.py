@@ -63,11 +63,13 @@ def _lines(text: str) -> list[str]:
 
 
 def segment_parts(
-    parts: Iterable[tuple[str, str]], *, metadata: dict[str, str], cues: Sequence[Cues | None] = ()
+    parts: Iterable[tuple[str, str]], *, metadata: dict[str, str], cues: Sequence[Cues | None] = (),
+    notes: tuple[str, ...] = (),
 ) -> Document:
     """Build a document from extracted (text, tag) parts, one block a line, joined by newlines.
 
     `cues`, when given, has one entry per part; every line of a part gets its part's cues.
+    `notes` go to the report.
     """
     blocks: list[Block] = []
     block_cues: list[Cues | None] = []
@@ -92,4 +94,5 @@ def segment_parts(
         separator="\n",
         metadata=tuple(sorted(metadata.items())),
         cues=tuple(block_cues),
+        notes=notes,
     )

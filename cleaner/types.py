@@ -49,7 +49,8 @@ class Document:
     """A document cut into blocks, with the text the offsets refer to.
 
     `cues` has one entry per block for HTML (None where the block was not found in the
-    source page), and is empty for plain text.
+    source page), and is empty for plain text. `notes` go to the report: what extracting it
+    found worth saying (a page nested too deep, and flattened).
     """
 
     text: str
@@ -58,6 +59,7 @@ class Document:
     separator: str = "\n"  # how the clean text joins kept blocks
     metadata: tuple[tuple[str, str], ...] = ()
     cues: tuple[Cues | None, ...] = ()
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -171,7 +171,6 @@ def bad_folder(root: Path, seeds: Path) -> tuple[dict[str, bytes], dict[str, str
         "too-big.txt": f"over the size limit of {MAX_BYTES:,} bytes (see --max-bytes)",
         "bomb.txt.gz": f"over the size limit of {MAX_BYTES:,} bytes (see --max-bytes)",
         "not-gzip.html.gz": "cannot read: Not a gzipped file",
-        "deep.html": "HTML nested more than 255 levels deep (unclosed tags?)",
         "dangling.txt": "cannot read: No such file or directory",
         "escape.txt": "symbolic link out of the input folder (use --follow-links)",
         os.fsdecode(b"bin\xff.txt"): "binary data (NUL bytes), not text or HTML",
@@ -254,6 +253,8 @@ def test_a_folder_of_bad_inputs(tmp_path, seeds, model_once):
     for name in ("latin1-declared", "utf8-declared-latin1", "cp1252-undeclared", "xhtml"):
         assert "schools: été." in text(f"{name}.txt") and written[(f"{name}.txt", "")][1]["kind"] == "html", name
     assert "schools: 日本語." in text("shift-jis.txt")
+    assert "The deepest paragraph of the page, which must not vanish." in text("deep.txt")
+    assert written[("deep.txt", "")][1]["notes"] == [lifted_note(2000 - 253)]
     assert "A lone \ufffd surrogate" in text("bad.jsonl", "surrogate")
     for name in ("script-only.txt", "no-text.txt", "empty.txt", "empty-page.txt"):
         assert text(name) == "" and written[(name, "")][1]["notes"], name
@@ -350,10 +351,46 @@ def test_crlf_and_cr_offsets_point_into_the_input():
 # --- HTML -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("depth", [300, 5000])
-def test_html_nested_past_the_parser_limit_is_refused_not_cut(depth):
-    with pytest.raises(InputError, match="HTML nested more than 255 levels deep"):
-        prepare(nested(depth), config=Config())
+def lifted_note(elements: int) -> str:
+    """The report's note on a page nested past the parser's limit, whose text is all kept."""
+    return (f"HTML nested more than 255 levels deep (unclosed tags?): {elements:,} elements deeper than that "
+            "were lifted up to level 255, their text kept")
+
+
+@pytest.mark.parametrize("depth", [300, 2000])
+def test_html_nested_past_the_parser_limit_is_flattened_not_cut(depth):
+    doc = prepare(nested(depth), config=Config())
+    assert [b.text for b in doc.blocks] == [
+        "The council met on Monday to approve the budget for next year.",
+        "The deepest paragraph of the page, which must not vanish.",
+        "The meeting ended late in the evening.",
+    ]
+    assert doc.notes == (lifted_note(depth - 253),)  # the divs and the paragraph below level 255
+
+
+@pytest.mark.parametrize("depth", [5000, 500_000])  # 500,000: a chain of 5.5 MB
+def test_html_nested_past_the_hard_limit_is_cut_with_a_note(depth):
+    doc = prepare(nested(depth), config=Config())
+    assert [b.text for b in doc.blocks] == ["The council met on Monday to approve the budget for next year."]
+    cut = ("HTML nested more than 2047 levels deep (unclosed tags?): the parser stops there, on line 1 of 1, "
+           "so the rest of the page is cut; 1,792 elements deeper than 255 levels were lifted up to that level")
+    assert doc.notes == (cut,)
+
+
+def test_an_article_with_unclosed_tags_in_its_footer_keeps_its_paragraphs(cleaner):
+    paragraphs = [
+        "The city council approved next year's budget on Monday evening after a four-hour debate.",
+        "Most of the new money goes to schools, which will hire forty teachers and repair three buildings.",
+        "The mayor said the plan would keep property taxes flat for a third year in a row.",
+        "Opponents argued that the road repairs promised last spring had been postponed once again.",
+        "The budget takes effect in January, after a second reading at the council's next meeting.",
+    ]
+    html = ("<html><head><title>Council approves budget</title></head><body><article>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + "</article><footer>" + "<div>" * 300 + "<p>Contact us | Privacy policy</p></footer></body></html>")
+    result = cleaner.clean(html)
+    assert result.text.split("\n") == paragraphs
+    assert result.notes == (lifted_note(48),)
 
 
 def test_html_nested_below_the_limit_keeps_its_deepest_text():

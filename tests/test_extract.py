@@ -4,13 +4,14 @@ from copy import deepcopy
 from pathlib import Path
 
 import pytest
+from lxml import etree
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import extract_author, extract_metadata
 from trafilatura.utils import load_html
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from cleaner import extract
-from cleaner.extract import _METADATA, extract_html, page_author, page_metadata
+from cleaner.extract import _METADATA, extract_html, lift_deep, page_author, page_metadata
 
 PAGES = sorted((Path(__file__).parent / "fixtures" / "pages").glob("*.html"))
 META_PAGE = """<html lang="en"><head><title>Bridge closes for repairs | The Harwick Ledger</title>
@@ -33,7 +34,7 @@ def test_page_metadata_reports_what_trafilatura_reports(html):
 
 
 def test_metadata_of_a_page_goes_to_the_report():
-    _, metadata, _ = extract_html(META_PAGE)
+    _, metadata, _, _ = extract_html(META_PAGE)
     assert metadata["title"] == "Bridge closes for repairs"
     assert metadata["author"] == "Jane Smith" and metadata["date"] == "2024-03-05"
     assert metadata["url"] == "https://www.harwick-ledger.example/news/bridge"
@@ -96,7 +97,7 @@ for after the last two models.
 
 
 def test_text_written_straight_into_a_div_is_kept():
-    parts, _, cues = extract_html(BR_PAGE)
+    parts, _, cues, _ = extract_html(BR_PAGE)
     starts = [" ".join(text.split()[:3]) for text, _ in parts]
     for start in ("Following the large", "The screen is", "The large model", "It is unclear"):
         assert start in starts
@@ -113,7 +114,7 @@ def test_trafilaturas_readability_and_justext_comparison_is_skipped(monkeypatch)
         raise AssertionError("trafilatura's comparison with readability and justext ran")
 
     monkeypatch.setattr(trafilatura.core, "compare_extraction", compare_extraction)
-    parts, _, _ = extract_html(BR_PAGE)
+    parts, _, _, _ = extract_html(BR_PAGE)
     assert any(text.startswith("It is unclear") for text, _ in parts)
 
 
@@ -138,7 +139,7 @@ who has followed the protests since they started.</p><p>The world is watching, s
 def test_a_block_that_holds_blocks_is_read_as_its_blocks():
     # trafilatura gives a layout cell as one <cell> of <p>s (a scrapinghub train page): read as
     # one part, its paragraphs ran together ("…on Tuesday.At least 106…") and were judged as one
-    parts, _, cues = extract_html(CELL_PAGE)
+    parts, _, cues, _ = extract_html(CELL_PAGE)
     assert [(" ".join(text.split()[:3]), tag) for text, tag in parts[-4:]] == [
         ("Verified video footage", "p"),
         ("At least 106", "p"),
@@ -147,7 +148,7 @@ def test_a_block_that_holds_blocks_is_read_as_its_blocks():
     ]
     assert all(found is not None for found in cues)
     # a quote of two paragraphs, a list item with a heading: the parts keep their tags
-    parts, _, _ = extract_html(NESTED_PAGE)
+    parts, _, _, _ = extract_html(NESTED_PAGE)
     assert [(" ".join(text.split()[:3]), tag) for text, tag in parts[-4:]] == [
         ("The authorities must", "quote"),
         ("The world is", "quote"),
@@ -178,7 +179,7 @@ Tuesday that she would consider doing so after reading the full reasons given by
     ],
 )
 def test_a_heading_that_repeats_the_title_goes_to_the_metadata(title, heading, repeats):
-    parts, metadata, _ = extract_html(TITLE_PAGE.format(title=title, heading=heading))
+    parts, metadata, _, _ = extract_html(TITLE_PAGE.format(title=title, heading=heading))
     texts = [text for text, _ in parts]
     assert (heading not in texts) is repeats
     assert "What happens next" in texts and texts[-1].startswith("The decision can be appealed")
@@ -191,8 +192,25 @@ def test_a_paragraph_that_is_the_title_goes_to_the_metadata():
     page = TITLE_PAGE.format(title="Sweden drops Assange investigation", heading="x").replace(
         "<h1>x</h1>", '<p class="titulo">Sweden drops Assange investigation</p>'
     )
-    parts, metadata, _ = extract_html(page)
+    parts, metadata, _, _ = extract_html(page)
     texts = [text for text, _ in parts]
     assert "Sweden drops Assange investigation" not in texts
     assert metadata["title"] == "Sweden drops Assange investigation" and "headline" not in metadata
     assert texts[0].startswith("Prosecutors have dropped")
+
+
+def _depth(tree):
+    return max(sum(1 for _ in element.iterancestors()) for element in tree.iter())
+
+
+@pytest.mark.parametrize("xml, lifted, flat", [
+    ("<a><b>1<c>2<d>3</d>4</c>5</b>6</a>", 2, "<a><b>1</b><c>2</c><d>3</d>456</a>"),
+    ("<a><b><c>x<d/>y</c>z<e>w</e></b>v<f><g>u</g></f></a>", 4, "<a><b/><c>x</c><d/>yz<e>w</e>v<f/><g>u</g></a>"),
+    ("<a><b>no deeper</b></a>", 0, "<a><b>no deeper</b></a>"),
+])
+def test_lift_deep_caps_the_depth_and_keeps_every_text_in_order(xml, lifted, flat):
+    tree = etree.fromstring(xml)
+    text = "".join(tree.itertext())
+    assert lift_deep(tree, 1) == lifted
+    assert etree.tostring(tree, encoding=str) == flat
+    assert "".join(tree.itertext()) == text and _depth(tree) <= 1
