@@ -93,3 +93,27 @@ def test_untrained_language_is_left_to_the_rules_whatever_the_model_says() -> No
     assert UNKNOWN_LANGUAGE in result.notes
     assert {r.reason for r in result.removed} == {"rule:comment-form"}
     assert "Per il momento i negozi" in result.text and "I lavori dovrebbero" in result.text
+#: A one-sentence paragraph of each page's story, as sites print leads and closings.
+SHORT = {
+    "de": ("Die Tickets kosten dasselbe wie bisher.", "Der neue Fahrplan erscheint im April."),
+    "fr": ("L’inscription reste gratuite.", "Le catalogue sera en ligne en mars."),
+    "es": ("Los precios no subirán.", "El horario normal vuelve en enero."),
+}
+
+
+@pytest.mark.parametrize(("lang", "where"), [
+    (lang, where) if (lang, where) != ("es", "first") else pytest.param(lang, where, marks=pytest.mark.xfail(
+        strict=True, reason="the shipped model takes this lead for a comment line (0.67); on our probe pages it removes "
+                            "4 one-sentence leads in 10, the models of branch apart2 4 in 100 (docs/experiments.md)"))
+    for lang in sorted(SHORT) for where in ("first", "last")
+])
+def test_a_one_sentence_paragraph_of_the_story_is_kept(lang: str, where: str) -> None:
+    """A short lead or closing is the model's to doubt, not to remove: trafilatura keeps it."""
+    page = (PAGES / f"{lang}.html").read_text(encoding="utf-8")
+    sentence = SHORT[lang][where == "last"]
+    if where == "first":
+        page = page.replace("</h1>\n<p>", f"</h1>\n<p>{sentence}</p>\n<p>", 1)
+    else:
+        page = page.replace(f"<p>{JUNK[lang][0]}", f"<p>{sentence}</p>\n<p>{JUNK[lang][0]}", 1)
+    assert f"<p>{sentence}</p>" in page
+    assert sentence in clean(page).text
