@@ -106,22 +106,26 @@ def example_to_record(example: Example) -> dict[str, Any]:
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, Any]]:
-    """(line number, parsed object) of a JSONL file, gzipped or not; bad lines raise CorpusError."""
+    """(line number, parsed object) of a JSONL file, gzipped or not; a bad line, or a file that
+    cannot be read (a .gz cut short or not gzip), raises CorpusError."""
     opener = gzip.open if path.suffix == ".gz" else open
-    # bytes, decoded line by line: a text stream fails a chunk ahead, at no line number
-    with opener(path, "rb") as handle:
-        for number, raw in enumerate(handle, 1):
-            try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as error:
-                byte = f"byte {raw[error.start]:#x} at column {error.start + 1}"
-                raise CorpusError(f"{path}:{number}: not UTF-8 ({byte})") from error
-            if not line.strip():
-                continue
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as error:
-                raise CorpusError(f"{path}:{number}: not JSON: {error.msg}") from error
+    try:
+        # bytes, decoded line by line: a text stream fails a chunk ahead, at no line number
+        with opener(path, "rb") as handle:
+            for number, raw in enumerate(handle, 1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as error:
+                    byte = f"byte {raw[error.start]:#x} at column {error.start + 1}"
+                    raise CorpusError(f"{path}:{number}: not UTF-8 ({byte})") from error
+                if not line.strip():
+                    continue
+                try:
+                    yield number, json.loads(line)
+                except json.JSONDecodeError as error:
+                    raise CorpusError(f"{path}:{number}: not JSON: {error.msg}") from error
+    except (OSError, EOFError) as error:
+        raise CorpusError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from error
 
 
 def read_objects(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:

@@ -320,23 +320,15 @@ def read_labelled(path: Path) -> list[Example]:
         examples = expected_examples(path)
     elif path.is_dir():
         files = sorted(f for pattern in ("*.jsonl", "*.jsonl.gz") for f in path.glob(pattern))
-        examples = [e for f in files for e in _read_examples(f)]
+        examples = [e for f in files for e in read_examples(f)]
     elif path.exists():
-        examples = _read_examples(path)
+        examples = read_examples(path)
     else:
         raise CorpusError(f"{path}: no such file or folder")
     if not examples:
         raise CorpusError(f"no labelled documents in {path} (a corpus .jsonl or .jsonl.gz file, a folder of "
                           "them, or a folder of texts with an expected.json)")
     return examples
-
-
-def _read_examples(path: Path) -> list[Example]:
-    """read_examples, with a file that cannot be read (a truncated .gz) named as a CorpusError."""
-    try:
-        return read_examples(path)
-    except (OSError, EOFError) as error:
-        raise CorpusError(f"{path}: cannot read: {getattr(error, 'strerror', None) or error}") from error
 
 
 # --- the whole training run ----------------------------------------------------------------
