@@ -196,7 +196,10 @@ def load(path: Path) -> Model:
         raise ModelError(f"{card_file}: unreadable model card: not a JSON object")
     digest = sha256(path)
     if card.get("sha256") != digest:
-        raise ModelError(f"{path}: SHA-256 {digest} does not match its card ({card.get('sha256')}); the file was altered")
+        raise ModelError(
+            f"{path}: SHA-256 {digest} does not match its card ({card.get('sha256')}); the file was"
+            " altered, or a save was cut off between the model and its card: train or copy it again"
+        )
     if card.get("feature_version") != FEATURE_VERSION:
         raise ModelError(
             f"{path}: trained for feature set {card.get('feature_version')}, this cleaner computes "
