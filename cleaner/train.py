@@ -27,6 +27,7 @@ from threadpoolctl import threadpool_info
 from .config import Config
 from .corpus import (
     JUNK,
+    APART_SHARE,
     Example,
     Generator,
     Sources,
@@ -400,7 +401,7 @@ def training_sets(
     # Hard negatives are few: inserted into held-out documents they would be counted many
     # times over, so the held-out documents are made without them.
     negatives = {lang: [t for t in texts if split(t) is False] for lang, texts in read_negatives(corpus).items()}
-    generator = Generator(Sources(train_articles, train_templates, slots, runs, negatives), seed=seed)
+    generator = Generator(Sources(train_articles, train_templates, slots, runs, negatives), seed=seed, apart=APART_SHARE)
     train = list(generator.documents([a for a in train_articles if a.topic != "own"], per_article=PER_ARTICLE))
     train += generator.documents([a for a in train_articles if a.topic == "own"], per_article=PER_OWN_ARTICLE)
     # Each page twice: as trafilatura's lines (the plain-text look of scraped pages) and

@@ -93,6 +93,32 @@ def test_generated_subheadings_are_phrases_of_their_paragraph_not_fragments():
     assert generator.heading("Too short, in all.") is None
 
 
+def test_a_short_first_or_last_sentence_is_set_apart_as_its_own_paragraph():
+    generator = Generator(Sources([], [], {}, []), seed=2)
+    text = "The ferry is cancelled. High winds are forecast for the whole coast until Thursday night. Schools stay open."
+    parts = {generator.set_apart(text) for _ in range(20)}
+    assert parts == {("The ferry is cancelled.", text[24:]), (text[:-19], "Schools stay open.")}
+    long_ends = "The ferry between the islands is cancelled for the rest of the week. Winds of up to ninety miles an hour are forecast along the coast."
+    assert generator.set_apart(long_ends) == (long_ends,)
+    # No cut after an abbreviation or a number, nor inside a quotation.
+    assert generator.set_apart("Dr. Lee said it was fine. The ferry sails at 10 a.m. on weekdays and later on Sundays.") == (
+        "Dr. Lee said it was fine.", "The ferry sails at 10 a.m. on weekdays and later on Sundays.")
+    quoted = "\u201cWe had no choice. The storm was too strong for the boat and the crew,\u201d the captain said."
+    assert generator.set_apart(quoted) == (quoted,)
+
+
+def test_set_apart_sentences_are_for_training_documents_only(corpus):
+    """The held-out generator (apart=0) draws nothing for them: its documents stay as they were."""
+    slots = {"number": ["3"], "brand": ["Acme"]}
+    sources = Sources(own_articles(corpus), read_templates(corpus, slots), slots, [])
+    plain = list(Generator(sources, seed=5).documents(sources.articles, per_article=2))
+    apart = list(Generator(sources, seed=5, apart=1.0).documents(sources.articles, per_article=2))
+    texts = lambda docs: {b.text for e in docs for b, l in zip(e.doc.blocks, e.labels) if l == "article"}
+    assert "Boats returned by the afternoon." in texts(plain)  # a paragraph of its own already
+    assert "The harbour of town 3 reopened on Tuesday after repairs." in texts(plain)
+    assert plain != apart
+
+
 def test_split_by_hash_is_stable_and_about_a_fifth():
     keys = [f"bbc/sport/{k:03d}" for k in range(1000)]
     share = sum(map(heldout, keys)) / len(keys)
