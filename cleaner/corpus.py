@@ -475,8 +475,13 @@ class Generator:
     def other_story(self, article: Article) -> list[tuple[str, str]]:
         """A paragraph or two of another story, sometimes under a "More from" header."""
         rng = self.rng
-        others = [a for a in self.sources.articles if a.topic != article.topic and a.lang == article.lang]
-        other = rng.choice(others or self.sources.articles)
+        # In German, French and Spanish every article is one of ours (topic "own"): another of
+        # them is the other story. Never the article itself, nor a story in another language.
+        same_language = [a for a in self.sources.articles if a.lang == article.lang]
+        others = [a for a in same_language if a.topic != article.topic] or [a for a in same_language if a.id != article.id]
+        if not others:
+            return []
+        other = rng.choice(others)
         start = rng.randrange(len(other.paragraphs))
         story = [(p, "offtopic") for p in other.paragraphs[start : start + rng.choice((1, 1, 2))]]
         if rng.random() < 0.3:

@@ -11,6 +11,7 @@ from cleaner import CorpusError
 from cleaner.cli import main
 from cleaner.corpus import (
     JUNK,
+    Article,
     Generator,
     Sources,
     example_from_record,
@@ -117,6 +118,18 @@ def test_set_apart_sentences_are_for_training_documents_only(corpus):
     assert "Boats returned by the afternoon." in texts(plain)  # a paragraph of its own already
     assert "The harbour of town 3 reopened on Tuesday after repairs." in texts(plain)
     assert plain != apart
+
+
+def test_another_story_is_another_article_of_the_same_language():
+    """Where all articles of a language are ours (one topic), the other story is another of
+    them: never a paragraph of the article itself, labelled off-topic, nor an English one."""
+    articles = [Article(f"de-{k}", "own", "de", f"Titel {k}", (f"Absatz {k} eins.", f"Absatz {k} zwei.")) for k in range(3)]
+    articles.append(Article("bbc/business/001", "business", "en", "Shares", ("Shares fell.",)))
+    generator = Generator(Sources(articles, [], {}, []), seed=4)
+    for _ in range(50):
+        texts = [t for t, _ in generator.other_story(articles[0])]
+        assert texts and all(t.startswith(("Absatz 1", "Absatz 2", "Titel 1", "Titel 2")) for t in texts), texts
+    assert Generator(Sources(articles[:1], [], {}, []), seed=4).other_story(articles[0]) == []
 
 
 def test_split_by_hash_is_stable_and_about_a_fifth():
