@@ -113,12 +113,17 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
     # Folds by source article, as the scores will be met: a document's first-pass scores
     # come from models that never saw its article (nor its page read the other way); by
     # document for a corpus of one article.
+    # Off-topic paragraphs are article prose from another page: learned as junk by their words,
+    # the words of every everyday subject would become junk. The first pass learns the other
+    # categories' junk; whether prose is off the page's subject is the second pass's call,
+    # from coherence.
+    worded = labels != "offtopic"
     by = articles if n_articles > 1 else list(range(len(examples)))
     groups = np.repeat(np.array(by), sizes)
     oof_junk = np.zeros(len(labels))
     oof_cats = np.zeros((len(labels), len(CATEGORIES)))
     for train, test in GroupKFold(n_splits=min(FOLDS, len(set(by)))).split(first, junk, groups):
-        junk_model = _junk_estimator().fit(first[train], junk[train])
+        junk_model = _junk_estimator().fit(first[train[worded[train]]], junk[train[worded[train]]])
         oof_junk[test] = junk_model.predict_proba(first[test])[:, 1]
         cat_train = train[known[train]]
         oof_cats[test] = category_proba(_category_estimator().fit(first[cat_train], labels[cat_train]), first[test])
@@ -129,7 +134,7 @@ def fit(examples: Sequence[Example], *, seed: int = 0) -> Model:
         early_stopping=False, random_state=seed,
     ).fit(context_features(dense, topic, oof_junk, oof_cats, sizes), junk)
     return Model(
-        junk=_junk_estimator().fit(first, junk),
+        junk=_junk_estimator().fit(first[worded], junk[worded]),
         category=_category_estimator().fit(first[known], labels[known]),
         context=context,
         idf=weights,
