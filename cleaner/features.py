@@ -31,7 +31,7 @@ from .segment import BULLET
 from .types import CATEGORIES, Document
 
 #: Bump when a feature changes: a model trained on other features is refused.
-FEATURE_VERSION = "9"
+FEATURE_VERSION = "10"
 #: Hashed word n-gram space (model size grows with it).
 WORD_FEATURES = 2**18
 #: Hashed content-word space for the coherence features.
@@ -612,7 +612,8 @@ def _mean_after(values: np.ndarray) -> np.ndarray:
 CONTEXT_NAMES: tuple[str, ...] = (
     "p", "p_prev", "p_next", "p_prev2", "p_next2", "max_before3", "max_after3", "mean_after",
     "related_before", "junk_share", "coherence_article", "bullet_prev", "bullet_next",
-    "len_prev", "len_next", "rule_prev", "rule_next", "related_rule_before", *(f"cat_{c}" for c in CATEGORIES), *(f"ncat_{c}" for c in CATEGORIES),
+    "len_prev", "len_next", "rule_prev", "rule_next", "related_rule_before", "topic_rank", "topic_gap",
+    "topic_prev", "topic_next", *(f"cat_{c}" for c in CATEGORIES), *(f"ncat_{c}" for c in CATEGORIES),
 )
 
 
@@ -661,10 +662,32 @@ def context_features(
         neighbour(column("rule"), -1),
         neighbour(column("rule"), 1),
         before(column("related_rule")),
+        *_topic_standing(dense[:, DENSE_NAMES.index("topic_coherence")], sizes),
+        neighbour(dense[:, DENSE_NAMES.index("topic_coherence")], -1),
+        neighbour(dense[:, DENSE_NAMES.index("topic_coherence")], 1),
         categories,
         neighbour(weighted, -1) + neighbour(weighted, 1),
     ])
     return np.hstack([rows, dense])
+
+
+def _topic_standing(coherence: np.ndarray, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """How each block's topic coherence stands among its document's: the share of the other
+    blocks with a known coherence that are less coherent, and its distance from their median;
+    -1 and 0 for a block whose coherence is unknown (-1). An off-topic paragraph is the least
+    coherent of its page, a paragraph that strays a little is not."""
+    known = coherence > -1
+    rank = np.full(len(coherence), -1.0)
+    gap = np.zeros(len(coherence))
+    for start, end in _spans(sizes):
+        inside = np.flatnonzero(known[start:end]) + start
+        if len(inside) < 2:
+            continue
+        values = coherence[inside]
+        below = np.searchsorted(np.sort(values), values, side="left")
+        rank[inside] = below / (len(inside) - 1)
+        gap[inside] = values - float(np.median(values))
+    return rank, gap
 
 
 def stack(words: sp.csr_matrix, dense: np.ndarray) -> sp.csr_matrix:
