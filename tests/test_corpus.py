@@ -298,6 +298,26 @@ def test_fit_takes_documents_of_one_article_and_of_few_words():
     assert (dense[:, DENSE_NAMES.index("topic_coherence")] > -1).any()
 
 
+def test_the_first_pass_learns_no_junk_words_from_off_topic_blocks():
+    from cleaner.corpus import Example
+    from cleaner.features import WORD_FEATURES, _hashes
+    from cleaner.segment import segment_text
+    from cleaner.train import fit
+
+    # "zebras" is only ever in off-topic blocks: learned as junk, prose about zebras would be junk
+    texts = [
+        "The harbour reopened.\n\nZebras graze the savanna at dawn.\n\nShare on X\n\nLeave a reply\n\nBoats returned.",
+        "The harbour market opened.\n\nHerds of zebras crossed the river.\n\nFollow us\n\nNo comments yet\n\nBoats are back.",
+        "The harbour repairs took a year.\n\nZebras drink at the waterhole.\n\nShare this\n\nJoin the discussion\n\nBoats fill it.",
+    ]
+    labels = ("article", "offtopic", "social", "comments", "article")
+    model = fit([Example(f"d{k}", segment_text(t), labels, f"a{k}") for k, t in enumerate(texts)])
+    column = int(_hashes(["zebras"])[0] % WORD_FEATURES)
+    assert model.junk.coef_[0, column] == 0
+    # the category model still learns it: the report names off-topic blocks as such
+    assert model.category.coef_[list(model.category.classes_).index("offtopic"), column] > 0
+
+
 def test_the_heldout_documents_written_by_train_are_measured_alike_by_eval_with_their_errors(corpus, tmp_path):
     model, heldout = tmp_path / "m.skops", tmp_path / "heldout.jsonl"
     data = write_data(tmp_path / "data")  # no BBC article, no scrapinghub page

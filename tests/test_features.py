@@ -32,3 +32,18 @@ def test_without_latent_topics_their_coherence_is_unknown():
     doc = segment_text("Shares rose sharply.\n\nProfits beat forecasts.")
     _, dense, _ = features.block_features([doc])
     assert (dense[:, features.DENSE_NAMES.index("topic_coherence")] == -1).all()
+
+
+def test_topic_standing_ranks_the_least_coherent_block_of_each_document_lowest():
+    coherence = np.array([0.5, -1.0, 0.2, 0.9, 0.3, 0.1, 0.4])
+    rank, gap = features._topic_standing(coherence, np.array([5, 2]))
+    # document one: 0.2 < 0.3 < 0.5 < 0.9 among its four known blocks; the unknown block is -1
+    assert np.allclose(rank[:5], [2 / 3, -1.0, 0.0, 1.0, 1 / 3])
+    assert np.allclose(gap[:5], [0.1, 0.0, -0.2, 0.5, -0.1])  # from their median, 0.4
+    # document two is ranked on its own: its 0.1 is not below the 0.2 of document one
+    assert np.allclose(rank[5:], [0.0, 1.0])
+
+
+def test_a_block_alone_with_a_known_coherence_has_no_standing():
+    rank, gap = features._topic_standing(np.array([0.7, -1.0]), np.array([2]))
+    assert np.allclose(rank, [-1.0, -1.0]) and np.allclose(gap, [0.0, 0.0])
