@@ -26,8 +26,8 @@ from threadpoolctl import threadpool_info
 
 from .config import Config
 from .corpus import (
-    JUNK,
     APART_SHARE,
+    JUNK,
     Example,
     Generator,
     Sources,

@@ -2,9 +2,11 @@
 usage (from the code tree): PYTHONPATH=. python docs/short_paragraphs.py MODEL...  A probe, never trained on."""
 import sys
 from pathlib import Path
-from cleaner.pipeline import Cleaner
-from cleaner.config import Config
+
 from cleaner import model as M
+from cleaner.config import Config
+from cleaner.pipeline import Cleaner
+
 BODIES = {
  "en": [["A fire broke out on Saturday evening in a block of flats in the centre of Leeds. According to the fire service, three people were slightly injured, including a child.",
          "The residents' association called on Facebook and Instagram for help for the families affected, with clothes and furniture. Within a few hours more than a thousand people had shared the post.",
@@ -52,10 +54,10 @@ def html(title, paras):
 for path in sys.argv[1:]:
     c = Cleaner(Config(), model=M.load(Path(path)))
     out = []
-    for lang in BODIES:
+    for lang, bodies in BODIES.items():
         lost = {"first": 0, "last": 0, "body": 0}
         n = 0
-        for body in BODIES[lang]:
+        for body in bodies:
             for s in SHORT[lang]:
                 for where in ("first", "last"):
                     paras = [s] + body if where == "first" else body + [s]
