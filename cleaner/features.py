@@ -643,6 +643,7 @@ def context_features(
     related = categories[:, CATEGORIES.index("related")] * junk
     weighted = categories * junk[:, None]
     junk_share = np.bincount(doc, weights=junk > 0.5, minlength=len(sizes)) / np.maximum(sizes, 1)
+    coherence = dense[:, DENSE_NAMES.index("topic_coherence")]
     rows = np.column_stack([
         junk,
         neighbour(junk, -1),
@@ -662,9 +663,9 @@ def context_features(
         neighbour(column("rule"), -1),
         neighbour(column("rule"), 1),
         before(column("related_rule")),
-        *_topic_standing(dense[:, DENSE_NAMES.index("topic_coherence")], sizes),
-        neighbour(dense[:, DENSE_NAMES.index("topic_coherence")], -1),
-        neighbour(dense[:, DENSE_NAMES.index("topic_coherence")], 1),
+        *_topic_standing(coherence, sizes),
+        neighbour(coherence, -1),
+        neighbour(coherence, 1),
         categories,
         neighbour(weighted, -1) + neighbour(weighted, 1),
     ])
