@@ -58,7 +58,7 @@ def decide(
     likeliest = np.argmax(np.where(pitched, with_neighbours, categories), axis=1).tolist()
     verdicts = []
     for block, score, k in zip(blocks, junk.tolist(), likeliest):
-        hit = first_match(block.text)
+        hit = ("figcaption", "caption") if block.tag == "caption" else first_match(block.text)
         if hit:
             name, category = hit
             verdicts.append(Verdict(category, RULE_SCORE, f"rule:{name}"))

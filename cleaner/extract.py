@@ -82,21 +82,67 @@ def extract_html(
     found = page_metadata(tree)
     metadata = {key: str(getattr(found, key)) for key in _METADATA if getattr(found, key, None)}
     parts = _walk(result.body)
-    heading = title_heading(parts, metadata.get("title", ""))
+    h1 = next((head for head in result.body.iter("head") if head.get("rend") == "h1"), None)
+    heading = title_heading(parts, metadata.get("title", ""), "" if h1 is None else _text_with_breaks(h1))
     if heading is not None:
         text = " ".join(parts.pop(heading)[0].split())
         if text != " ".join(metadata["title"].split()):
             metadata["headline"] = text  # the title in the page's own words is not lost
     # bare_extraction works on a copy: `tree` is still the whole source page
     page = PageCues(tree)
+    parts = with_captions(parts, tree, page)
     return parts, metadata, [page.find(text) for text, _ in parts], notes
 
 
-def title_heading(parts: list[tuple[str, str]], title: str) -> int | None:
+def with_captions(parts: list[tuple[str, str]], tree: etree._Element, page: PageCues) -> list[tuple[str, str]]:
+    """The parts with the page's figure captions put in at their places, tagged "caption".
+
+    trafilatura drops a <figure> whole, its <figcaption> with it, so a caption would be lost
+    without a word in the report (and `keep={"caption"}` could not keep it). A figcaption
+    inside the article's element (the nearest one that holds every part found in the page)
+    goes after the last part that comes before it in the page, or first; one whose text
+    is already a part is not put in twice.
+    """
+    captions = [c for c in tree.iter("figcaption") if next(c.iterancestors("figcaption"), None) is None]
+    owners = [page.owner(text) for text, _ in parts] if captions else []
+    found = [owner for owner in owners if owner is not None]
+    if not found:
+        return parts
+    article = _holder(found)
+    order = {element: i for i, element in enumerate(article.iter())}
+    places, last = [], -1
+    for owner in owners:  # a part not found in the page stays with the part before it
+        last = order.get(owner, last)
+        places.append(last)
+    known = {" ".join(text.split()) for text, _ in parts}
+    out = list(parts)
+    for caption in reversed(captions):  # last first: inserting leaves the places before it as they are
+        text = " ".join(" ".join(caption.itertext()).split())
+        if caption not in order or not text or text in known:
+            continue
+        at = sum(place < order[caption] for place in places)
+        out.insert(at, (text, "caption"))
+    return out
+
+
+def _holder(elements: list[etree._Element]) -> etree._Element:
+    """The nearest element that is or holds each of `elements`."""
+    chain = [elements[0], *elements[0].iterancestors()]
+    for element in elements[1:]:
+        around = {element, *element.iterancestors()}
+        chain = chain[next(i for i, e in enumerate(chain) if e in around) :]
+    return chain[0]
+
+
+def title_heading(parts: list[tuple[str, str]], title: str, h1: str = "") -> int | None:
     """The index of the heading among the first TITLE_PARTS parts that repeats the page title,
     in the same or nearly the same words ("Julian Assange: Sweden drops rape investigation"
     for "Sweden drops Assange rape investigation"), or of a paragraph that is the title word
-    for word (a `<p class="titulo">`), if there is one.
+    for word (a `<p class="titulo">`), if there is one; else of the page's first <h1> (`h1`,
+    its text) if it is among those parts: the headline worded unlike the title ("Taylor Swift
+    is allowed to play her music at the AMAs after all" on a page titled "Taylor Swift's AMA
+    row seems to be over"). None of the 4 such headings of the scrapinghub train pages is
+    in their article body.
 
     >>> title_heading([("Home", "p"), ("Cat found in Mexico", "h")], "Cat found in Mexico | AP News")
     1
@@ -104,6 +150,8 @@ def title_heading(parts: list[tuple[str, str]], title: str) -> int | None:
     1
     >>> title_heading([("Why we walk", "h"), ("Cat found", "p")], "Cat found in Mexico") is None
     True
+    >>> title_heading([("Why we walk", "h"), ("Cat found", "p")], "Cat found in Mexico", "Why we walk")
+    0
     """
     ordered = _WORD.findall(title.lower())
     title_words = set(ordered)
@@ -116,7 +164,8 @@ def title_heading(parts: list[tuple[str, str]], title: str) -> int | None:
         shared = sum(word in title_words for word in words)
         if words and shared >= TITLE_OWN * len(words) and shared >= TITLE_COVER * len(title_words):
             return i
-    return None
+    h1 = " ".join(h1.split())
+    return next((i for i, (text, _) in enumerate(parts[:TITLE_PARTS]) if h1 and " ".join(text.split()) == h1), None)
 
 
 def page_metadata(tree: etree._Element) -> TrafDocument:

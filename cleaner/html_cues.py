@@ -75,14 +75,21 @@ class PageCues:
 
     def find(self, text: str) -> Cues | None:
         """The cues of the page text that `text` starts with (its longest matching start)."""
+        owner = self.owner(text)
+        if owner is None:
+            return None
+        marks, _ = self._context(owner)
+        chars, link_chars, elements = self._block_counts(self._block(owner))
+        chars = max(chars, 1)
+        return Cues(marks, link_chars / chars, chars / max(elements, 1))
+
+    def owner(self, text: str) -> etree._Element | None:
+        """The element of the page text that `text` starts with (its longest matching start)."""
         words = text.split(None, KEY_WORDS)[:KEY_WORDS]
         for k in range(len(words), 0, -1):
             owner = self._owners.get(" ".join(words[:k]))
             if owner is not None:
-                marks, _ = self._context(owner)
-                chars, link_chars, elements = self._block_counts(self._block(owner))
-                chars = max(chars, 1)
-                return Cues(marks, link_chars / chars, chars / max(elements, 1))
+                return owner
         return None
 
     def _read(self, element: etree._Element) -> None:
