@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +14,9 @@ PAGE = (
     "islands will resume its normal timetable on Thursday.</p>"
     "<p>Share this article</p></article></body></html>"
 )
+
+
+FIGURE_PAGE = (Path(__file__).parent / "fixtures" / "figures.html").read_text("utf-8")
 
 
 def test_bytes_and_str_give_the_same_result(seeds):
@@ -53,6 +57,18 @@ def test_html_title_goes_to_metadata_and_junk_is_removed():
     assert "Fishing boats returned" in result.text
     assert "Share this article" not in result.text
     assert clean(PAGE, kind="text").kind == "text"
+
+
+def test_a_figure_caption_is_reported_and_kept_on_request():
+    result = clean(FIGURE_PAGE)
+    captions = [(r.text, r.reason) for r in result.removed if r.category == "caption"]
+    assert captions == [
+        ("Workers on the new sea wall. Photo: J. Doe", "rule:figcaption"),
+        ("The ferry leaves for the islands.", "rule:figcaption"),
+    ]
+    assert "The ferry leaves" not in result.text and "Fishing boats returned" in result.text
+    kept = clean(FIGURE_PAGE, keep=frozenset({"caption"})).text.split("\n")
+    assert kept.index("The ferry leaves for the islands.") == kept.index(next(t for t in kept if t.startswith("Fishing"))) + 1
 
 
 def test_empty_input_says_so():
