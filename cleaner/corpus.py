@@ -22,7 +22,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from .config import Config
 from .errors import CorpusError
 from .pipeline import prepare
-from .segment import segment_parts, segment_text
+from .segment import judged, segment_parts, segment_text
 from .types import ARTICLE, CATEGORIES, LABELS, Document
 
 #: Label of junk whose category is not known (real junk lines of scraped pages).
@@ -221,7 +221,8 @@ def scrapinghub_html_pages(root: Path, *, split: str) -> list[Example]:
     config = Config(kind="html")
     examples = []
     for page_id in sorted(json.loads((root / "split.json").read_text(encoding="utf-8"))[split]):
-        doc = prepare(gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes()), config=config)
+        # as the model reads it: without the figure captions, which their element decides
+        doc = judged(prepare(gzip.decompress((root / "html" / f"{page_id}.html.gz").read_bytes()), config=config))
         body = _TOKEN.findall(truth[page_id]["articleBody"])
         known = {n: set(_shingles(body, n)) for n in range(1, SHINGLE_N + 1)}
         labels = tuple(ARTICLE if in_article(b.text, known) else JUNK for b in doc.blocks)

@@ -58,7 +58,7 @@ def decide(
     likeliest = np.argmax(np.where(pitched, with_neighbours, categories), axis=1).tolist()
     verdicts = []
     for block, score, k in zip(blocks, junk.tolist(), likeliest):
-        hit = ("figcaption", "caption") if block.tag == "caption" else first_match(block.text)
+        hit = first_match(block.text)
         if hit:
             name, category = hit
             verdicts.append(Verdict(category, RULE_SCORE, f"rule:{name}"))
@@ -68,6 +68,17 @@ def decide(
         else:
             verdicts.append(Verdict(ARTICLE, score, "model:article"))
     return tuple(verdicts)
+
+
+#: A figure caption (a block tagged "caption", from a <figcaption>) is what its element says.
+FIGCAPTION = Verdict("caption", RULE_SCORE, "rule:figcaption")
+
+
+def with_figcaptions(blocks: tuple[Block, ...], verdicts: tuple[Verdict, ...]) -> tuple[Verdict, ...]:
+    """The verdicts of all `blocks` from those of the blocks the model judged (all but the
+    figure captions, in order; see `segment.judged`): a caption is removed as such."""
+    judged = iter(verdicts)
+    return tuple(FIGCAPTION if block.tag == "caption" else next(judged) for block in blocks)
 
 
 def with_repeats(

@@ -82,8 +82,7 @@ def extract_html(
     found = page_metadata(tree)
     metadata = {key: str(getattr(found, key)) for key in _METADATA if getattr(found, key, None)}
     parts = _walk(result.body)
-    h1 = next((head for head in result.body.iter("head") if head.get("rend") == "h1"), None)
-    heading = title_heading(parts, metadata.get("title", ""), "" if h1 is None else _text_with_breaks(h1))
+    heading = title_heading(parts, metadata.get("title", ""))
     if heading is not None:
         text = " ".join(parts.pop(heading)[0].split())
         if text != " ".join(metadata["title"].split()):
@@ -134,15 +133,11 @@ def _holder(elements: list[etree._Element]) -> etree._Element:
     return chain[0]
 
 
-def title_heading(parts: list[tuple[str, str]], title: str, h1: str = "") -> int | None:
+def title_heading(parts: list[tuple[str, str]], title: str) -> int | None:
     """The index of the heading among the first TITLE_PARTS parts that repeats the page title,
     in the same or nearly the same words ("Julian Assange: Sweden drops rape investigation"
     for "Sweden drops Assange rape investigation"), or of a paragraph that is the title word
-    for word (a `<p class="titulo">`), if there is one; else of the page's first <h1> (`h1`,
-    its text) if it is among those parts: the headline worded unlike the title ("Taylor Swift
-    is allowed to play her music at the AMAs after all" on a page titled "Taylor Swift's AMA
-    row seems to be over"). None of the 4 such headings of the scrapinghub train pages is
-    in their article body.
+    for word (a `<p class="titulo">`), if there is one.
 
     >>> title_heading([("Home", "p"), ("Cat found in Mexico", "h")], "Cat found in Mexico | AP News")
     1
@@ -150,8 +145,6 @@ def title_heading(parts: list[tuple[str, str]], title: str, h1: str = "") -> int
     1
     >>> title_heading([("Why we walk", "h"), ("Cat found", "p")], "Cat found in Mexico") is None
     True
-    >>> title_heading([("Why we walk", "h"), ("Cat found", "p")], "Cat found in Mexico", "Why we walk")
-    0
     """
     ordered = _WORD.findall(title.lower())
     title_words = set(ordered)
@@ -164,8 +157,7 @@ def title_heading(parts: list[tuple[str, str]], title: str, h1: str = "") -> int
         shared = sum(word in title_words for word in words)
         if words and shared >= TITLE_OWN * len(words) and shared >= TITLE_COVER * len(title_words):
             return i
-    h1 = " ".join(h1.split())
-    return next((i for i, (text, _) in enumerate(parts[:TITLE_PARTS]) if h1 and " ".join(text.split()) == h1), None)
+    return None
 
 
 def page_metadata(tree: etree._Element) -> TrafDocument:

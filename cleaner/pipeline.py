@@ -11,14 +11,14 @@ import numpy as np
 
 from . import model as model_io
 from .config import Config
-from .decide import decide, revise, with_repeats
+from .decide import decide, revise, with_figcaptions, with_repeats
 from .emit import emit
 from .errors import InputError
 from .extract import extract_html
 from .language import FUNCTION_WORDS, trained_language
 from .read import looks_like_html, to_text
 from .repeats import Repeats
-from .segment import segment_parts, segment_text
+from .segment import judged, segment_parts, segment_text
 from .types import CleanResult, Document
 
 #: Documents scored together in one call of the model (amortises its fixed cost).
@@ -79,7 +79,8 @@ class Cleaner:
         (given a `repeats` table, see cleaner.repeats).
         """
         results = []
-        for k, (doc, (junk, categories)) in enumerate(zip(docs, self.model.score(docs))):
+        seen = [judged(doc) for doc in docs]  # without the figure captions, which their element decides
+        for k, (doc, (junk, categories)) in enumerate(zip(seen, self.model.score(seen))):
             notes = doc.notes
             if trained_language("\n".join(b.text for b in doc.blocks)) is None:  # see lowered_words
                 # unsure of every block: keep all but the rules' certainties, and let no
@@ -90,7 +91,8 @@ class Cleaner:
             if self.repeats is not None and sites is not None:
                 verdicts, repeat_notes = with_repeats(verdicts, categories, self.repeats.of(sites[k], doc.blocks))
                 notes += repeat_notes
-            results.append(emit(doc, revise(doc.blocks, verdicts, categories), keep=self.config.keep, notes=notes))
+            verdicts = with_figcaptions(docs[k].blocks, revise(doc.blocks, verdicts, categories))
+            results.append(emit(docs[k], verdicts, keep=self.config.keep, notes=notes))
         return results
 
 

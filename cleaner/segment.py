@@ -96,3 +96,20 @@ def segment_parts(
         cues=tuple(block_cues),
         notes=notes,
     )
+
+
+def judged(doc: Document) -> Document:
+    """The document the model judges: `doc` without its figure captions (blocks tagged
+    "caption", from a <figcaption>), which their element decides (see
+    `decide.with_figcaptions`), built as `segment_parts` builds it from the other parts. The
+    model never learns or scores them, so a page reads the same to it with or without its
+    figures, and training pages read as they did before captions were extracted."""
+    kept = [k for k, block in enumerate(doc.blocks) if block.tag != "caption"]
+    if len(kept) == len(doc.blocks):
+        return doc
+    return segment_parts(
+        [(doc.blocks[k].text, doc.blocks[k].tag) for k in kept],
+        metadata=dict(doc.metadata),
+        cues=[doc.cues[k] for k in kept] if doc.cues else (),
+        notes=doc.notes,
+    )

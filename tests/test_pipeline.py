@@ -1,4 +1,5 @@
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,19 @@ def test_a_figure_caption_is_reported_and_kept_on_request():
     assert "The ferry leaves" not in result.text and "Fishing boats returned" in result.text
     kept = clean(FIGURE_PAGE, keep=frozenset({"caption"})).text.split("\n")
     assert kept.index("The ferry leaves for the islands.") == kept.index(next(t for t in kept if t.startswith("Fishing"))) + 1
+
+
+def test_the_model_reads_a_page_as_it_reads_it_without_its_figures():
+    # captions are decided by their element and set aside: the other blocks' verdicts are
+    # those of the page whose figures are cut out
+    bare = re.sub(r"<figure>.*?</figure>", "", FIGURE_PAGE, flags=re.S)
+    assert "figcaption" not in bare
+    with_figures, without = clean(FIGURE_PAGE), clean(bare)
+    assert with_figures.text == without.text
+    assert [(r.text, r.score, r.reason) for r in with_figures.removed if r.reason != "rule:figcaption"] == [
+        (r.text, r.score, r.reason) for r in without.removed
+    ]
+    assert with_figures.blocks == without.blocks + 2
 
 
 def test_empty_input_says_so():
