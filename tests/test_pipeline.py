@@ -75,7 +75,7 @@ def test_a_figure_caption_is_reported_and_kept_on_request():
 def test_the_model_reads_a_page_as_it_reads_it_without_its_figures():
     # captions are decided by their element and set aside: the other blocks' verdicts are
     # those of the page whose figures are cut out
-    bare = re.sub(r"<figure>.*?</figure>", "", FIGURE_PAGE, flags=re.S)
+    bare = re.sub(r"<figure>.*?</figure>", "", FIGURE_PAGE, flags=re.DOTALL)
     assert "figcaption" not in bare
     with_figures, without = clean(FIGURE_PAGE), clean(bare)
     assert with_figures.text == without.text
