@@ -80,7 +80,7 @@ class Cleaner:
         """
         results = []
         seen = [judged(doc) for doc in docs]  # without the figure captions, which their element decides
-        for k, (doc, (junk, categories)) in enumerate(zip(seen, self.model.score(seen))):
+        for k, (whole, doc, (junk, categories)) in enumerate(zip(docs, seen, self.model.score(seen))):
             notes = doc.notes
             if trained_language("\n".join(b.text for b in doc.blocks)) is None:  # see lowered_words
                 # unsure of every block: keep all but the rules' certainties, and let no
@@ -91,8 +91,8 @@ class Cleaner:
             if self.repeats is not None and sites is not None:
                 verdicts, repeat_notes = with_repeats(verdicts, categories, self.repeats.of(sites[k], doc.blocks))
                 notes += repeat_notes
-            verdicts = with_figcaptions(docs[k].blocks, revise(doc.blocks, verdicts, categories))
-            results.append(emit(docs[k], verdicts, keep=self.config.keep, notes=notes))
+            verdicts = with_figcaptions(whole.blocks, revise(doc.blocks, verdicts, categories))
+            results.append(emit(whole, verdicts, keep=self.config.keep, notes=notes))
         return results
 
 
