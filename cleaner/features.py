@@ -525,19 +525,20 @@ def _shared_share(row: np.ndarray, item: np.ndarray, doc: np.ndarray) -> np.ndar
 def _voice_agreement(row: np.ndarray, voice: np.ndarray, doc: np.ndarray) -> np.ndarray:
     """Cosine of each block's counts of the words of each voice (`_VOICES`; `voice` is each
     token's, -1 for none, `row` its block) with those of the other blocks of its document; -1
-    when either has none. An article keeps its voice ("I wore…", "Give them…", "…, he said"): a
+    when either has none; each block's counts as a unit vector. An article keeps its voice ("I wore…", "Give them…", "…, he said"): a
     paragraph pasted from another story often does not, whatever its subject.
 
     >>> # "Give them your…", "Your…", "He…" and a block of no voice, in one document
     >>> _voice_agreement(np.array([0, 0, 1, 2]), np.array([4, 2, 2, 3]), np.array([0, 0, 0, 0])).round(2)
-    array([ 0.5 ,  0.58,  0.  , -1.  ])
+    array([ 0.5,  0.5,  0. , -1. ])
     """
     spoken = voice >= 0
     counts = np.zeros((len(doc), len(_VOICES)))
     np.add.at(counts, (row[spoken], voice[spoken]), 1.0)
-    rest = (document_sums(doc, np.ones(len(doc))) @ counts)[doc] - counts
-    norms = np.linalg.norm(counts, axis=1) * np.linalg.norm(rest, axis=1)
-    return np.where(norms > 0, (counts * rest).sum(axis=1) / np.maximum(norms, 1e-12), -1.0)
+    points = normalize(counts)  # each block counts once, however many pronouns it has
+    rest = (document_sums(doc, np.ones(len(doc))) @ points)[doc] - points
+    norms = np.linalg.norm(points, axis=1) * np.linalg.norm(rest, axis=1)
+    return np.where(norms > 1e-9, (points * rest).sum(axis=1) / np.maximum(norms, 1e-9), -1.0)
 
 
 def _occurrences(keys: np.ndarray) -> np.ndarray:

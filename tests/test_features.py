@@ -47,3 +47,23 @@ def test_topic_standing_ranks_the_least_coherent_block_of_each_document_lowest()
 def test_a_block_alone_with_a_known_coherence_has_no_standing():
     rank, gap = features._topic_standing(np.array([0.7, -1.0]), np.array([2]))
     assert np.allclose(rank, [-1.0, -1.0]) and np.allclose(gap, [0.0, 0.0])
+
+
+def test_voice_agreement_tells_a_paragraph_told_in_another_voice():
+    # a how-to told to "you", and a news paragraph of another story pasted into it; then the
+    # same how-to in German, where "Sie" is left out (she, they or you)
+    how_to = segment_text(
+        "Give your rabbits space. They need room to run.\n\n"
+        "Hay should make up the bulk of their diet, so put a pile in your pen every day.\n\n"
+        "The minister said he would resign, and his party told reporters it backed him.\n\n"
+        "No voice here at all."
+    )
+    german = segment_text("Gieß deine Tomaten am Morgen.\n\nDein Beet dankt es dir.")
+    _, dense, _ = features.block_features([how_to, german])
+    voice = dense[:, features.DENSE_NAMES.index("voice")]
+    # the how-to's paragraphs share their voice: each against itself and the pasted paragraph,
+    # unit vectors both, cos = 1 / sqrt(2)
+    assert np.allclose(voice[:2], 1 / np.sqrt(2))
+    assert voice[2] == 0.0  # the pasted paragraph shares none of it
+    assert voice[3] == -1.0  # unknown, not disagreeing
+    assert np.allclose(voice[4:], 1.0)  # the documents of a batch are read apart
