@@ -533,8 +533,8 @@ def _voice_agreement(row: np.ndarray, voice: np.ndarray, doc: np.ndarray) -> np.
     array([ 0.5,  0.5,  0. , -1. ])
     """
     spoken = voice >= 0
-    counts = np.zeros((len(doc), len(_VOICES)))
-    np.add.at(counts, (row[spoken], voice[spoken]), 1.0)
+    width = len(_VOICES)
+    counts = np.bincount(row[spoken] * width + voice[spoken], minlength=len(doc) * width).reshape(len(doc), width)
     points = normalize(counts)  # each block counts once, however many pronouns it has
     rest = (document_sums(doc, np.ones(len(doc))) @ points)[doc] - points
     norms = np.linalg.norm(points, axis=1) * np.linalg.norm(rest, axis=1)
