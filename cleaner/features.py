@@ -524,9 +524,10 @@ def _shared_share(row: np.ndarray, item: np.ndarray, doc: np.ndarray) -> np.ndar
 
 def _voice_agreement(row: np.ndarray, voice: np.ndarray, doc: np.ndarray) -> np.ndarray:
     """Cosine of each block's counts of the words of each voice (`_VOICES`; `voice` is each
-    token's, -1 for none, `row` its block) with those of the other blocks of its document; -1
-    when either has none; each block's counts as a unit vector. An article keeps its voice ("I wore…", "Give them…", "…, he said"): a
-    paragraph pasted from another story often does not, whatever its subject.
+    token's, -1 for none, `row` its block), as a unit vector, with the sum of the other blocks'
+    of its document; -1 when either has none. An article keeps its voice ("I wore…", "Give
+    them…", "…, he said"): a paragraph pasted from another story often does not, whatever its
+    subject.
 
     >>> # "Give them your…", "Your…", "He…" and a block of no voice, in one document
     >>> _voice_agreement(np.array([0, 0, 1, 2]), np.array([4, 2, 2, 3]), np.array([0, 0, 0, 0])).round(2)

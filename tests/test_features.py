@@ -50,8 +50,8 @@ def test_a_block_alone_with_a_known_coherence_has_no_standing():
 
 
 def test_voice_agreement_tells_a_paragraph_told_in_another_voice():
-    # a how-to told to "you", and a news paragraph of another story pasted into it; then the
-    # same how-to in German, where "Sie" is left out (she, they or you)
+    # a how-to told to "you", with a news paragraph of another story pasted into it; then a
+    # German how-to told to "du" ("Sie", she, they or formal you, is in no voice)
     how_to = segment_text(
         "Give your rabbits space. They need room to run.\n\n"
         "Hay should make up the bulk of their diet, so put a pile in your pen every day.\n\n"
@@ -61,8 +61,8 @@ def test_voice_agreement_tells_a_paragraph_told_in_another_voice():
     german = segment_text("Gieß deine Tomaten am Morgen.\n\nDein Beet dankt es dir.")
     _, dense, _ = features.block_features([how_to, german])
     voice = dense[:, features.DENSE_NAMES.index("voice")]
-    # the how-to's paragraphs share their voice: each against itself and the pasted paragraph,
-    # unit vectors both, cos = 1 / sqrt(2)
+    # the how-to's two paragraphs share their voice: each against the other plus the pasted
+    # paragraph, unit vectors all, cos = 1 / sqrt(2)
     assert np.allclose(voice[:2], 1 / np.sqrt(2))
     assert voice[2] == 0.0  # the pasted paragraph shares none of it
     assert voice[3] == -1.0  # unknown, not disagreeing
